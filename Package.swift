@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The numeric targets are optimized in every configuration, so that the plain
+// `swift run repro …` and `swift test` (debug) stay within minutes: a debug build
+// of these loops is 10–100× slower.
+let optimized: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
+]
+
+let package = Package(
+    name: "repro",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "repro", targets: ["repro"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System C libraries (Debian packages installed by scripts/setup).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // Libraries.
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimized),
+        .target(name: "ViT", dependencies: ["Tensor"], swiftSettings: optimized),
+        .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG"], swiftSettings: optimized),
+        .target(name: "RunStore", dependencies: ["CSQLite"], swiftSettings: optimized),
+        .target(name: "Reporting", dependencies: ["ImageData"], swiftSettings: optimized),
+        .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],
+                swiftSettings: optimized),
+        .executableTarget(name: "repro", dependencies: [
+            "Harness", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests: one target per library, plus end-to-end CLI tests.
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: optimized),
+        .testTarget(name: "ViTTests", dependencies: ["ViT"], swiftSettings: optimized),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], swiftSettings: optimized),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ],
+    // Swift 5 language mode: the numeric code shares raw buffers across worker threads by
+    // design (disjoint ranges), which Swift 6's Sendable checking cannot express.
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Placeholder so the target builds; filled in by its issue.

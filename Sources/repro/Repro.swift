@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Repro: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repro",
+        abstract: "Reproduce CF-ViT and LF-ViT results on the CPU.",
+        subcommands: []
+    )
+}
