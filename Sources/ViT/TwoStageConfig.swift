@@ -33,8 +33,9 @@ public struct TwoStageConfig: Codable, Equatable, Hashable, Sendable {
     public var backbone: ViTConfig
     /// CF-ViT: share of coarse cells refined, k = round(alpha · Nc).
     public var alpha: Double
-    /// GCA EMA factor: G = beta·G + (1 − beta)·A_l.
-    public var beta: Float
+    /// GCA EMA factor: G = beta·G + (1 − beta)·A_l. Double so that 1 − beta is formed from the
+    /// decimal value as the official Python does (1 − 0.99 → 0.01f, not 1 − 0.99f).
+    public var beta: Double
     /// First block (0-based) in the GCA EMA: 3 in the official code.
     public var gcaStartBlock: Int
     /// LF-ViT: side m of the square window searched on the coarse grid.
@@ -51,7 +52,7 @@ public struct TwoStageConfig: Codable, Equatable, Hashable, Sendable {
     /// or drop them from the stage-2 sequence (ablation).
     public var reuseCoarseTokens: Bool
 
-    public init(method: Method, backbone: ViTConfig, alpha: Double = 0.5, beta: Float = 0.99,
+    public init(method: Method, backbone: ViTConfig, alpha: Double = 0.5, beta: Double = 0.99,
                 gcaStartBlock: Int = 3, regionSize: Int = 5, kRatio: Double = 0.88,
                 rounding: Rounding = .ceil, featureReuse: Bool = true,
                 regionScore: RegionScore = .gca, randomSeed: UInt64 = 0, reuseCoarseTokens: Bool = true) {
@@ -81,7 +82,7 @@ public struct TwoStageConfig: Codable, Equatable, Hashable, Sendable {
         method = try c.decode(Method.self, forKey: .method)
         backbone = try c.decode(ViTConfig.self, forKey: .backbone)
         alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? 0.5
-        beta = try c.decodeIfPresent(Float.self, forKey: .beta) ?? 0.99
+        beta = try c.decodeIfPresent(Double.self, forKey: .beta) ?? 0.99
         gcaStartBlock = try c.decodeIfPresent(Int.self, forKey: .gcaStartBlock) ?? 3
         regionSize = try c.decodeIfPresent(Int.self, forKey: .regionSize) ?? 5
         kRatio = try c.decodeIfPresent(Double.self, forKey: .kRatio) ?? 0.88
