@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [
-            "Harness", "Reporting",
+            "Harness", "ViT", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

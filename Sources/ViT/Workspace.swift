@@ -7,7 +7,7 @@ import Tensor
 final class Workspace {
     enum Slot: Int, CaseIterable {
         case tokens, norm, qkv, attention, hidden, scratch, columns, embedded, clsRows, gather, stem1, stem2
-        case stage1Tokens, stage1Input, reuse, head, aux, lowRes
+        case stage1Tokens, stage1Input, reuse, head, aux, lowRes, fineTokens, subImages
     }
 
     private var pointers: [UnsafeMutableRawPointer?] = Array(repeating: nil, count: Slot.allCases.count)
