@@ -1,0 +1,107 @@
+import Foundation
+import Tensor
+import ViT
+
+/// Model-only throughput: warm-up batches, then timed batches of a prepared input tensor.
+/// The timer covers one forward call per batch (for two-stage models: the bilinear
+/// downsample, stage 1, the exit test, and stage 2 on the images below η), nothing else.
+public enum ModelBenchmark {
+    public struct Options {
+        public var batch: Int = 1
+        public var warmup: Int = 2
+        /// Timed batches: at least `minIterations`, continuing until `minSeconds` have passed.
+        public var minIterations: Int = 3
+        public var minSeconds: Double = 5
+        /// Early-exit threshold for two-stage models (nil: both stages for every image).
+        public var eta: Double?
+        public init() {}
+    }
+
+    public struct Result: Codable {
+        public var model: String
+        public var batch: Int
+        public var threads: Int
+        public var strategy: String
+        public var eta: Double?
+        public var warmupBatches: Int
+        public var timedBatches: Int
+        /// Median seconds per batch.
+        public var medianBatchSeconds: Double
+        public var imagesPerSecond: Double
+        /// Multiply-adds per image actually executed (expected over the exits seen).
+        public var macsPerImage: Double
+        /// 2 × multiply-adds × images/s, in GFLOP/s.
+        public var gflopPerSecond: Double
+        public var stage1ExitShare: Double?
+        public var timerCovers: String
+        public var blas: String
+    }
+
+    /// Runs `spec` with `stateDict` weights on `images` ([B, C, S, S]; B = options.batch).
+    public static func run(name: String, spec: ModelSpec, stateDict: StateDict, images: Tensor,
+                           options: Options) throws -> Result {
+        let flops = try FLOPs.count(spec)
+        var exitCount = 0, imageCount = 0
+        let step: () -> Void
+        switch spec {
+        case let .vit(config):
+            let model = try VisionTransformer(config: config, stateDict: stateDict)
+            step = { _ = model.forward(images) }
+        case let .twoStage(config):
+            let model = try TwoStageModel(config: config, stateDict: stateDict)
+            let eta = options.eta
+            step = {
+                if let eta {
+                    let out = model.forwardEarlyExit(images, threshold: eta)
+                    exitCount += out.exited.filter { $0 }.count
+                } else {
+                    _ = model.forward(images)
+                }
+                imageCount += images.shape[0]
+            }
+        }
+        for _ in 0..<options.warmup { step() }
+        exitCount = 0
+        imageCount = 0
+        var times: [Double] = []
+        let start = DispatchTime.now().uptimeNanoseconds
+        while times.count < options.minIterations
+                || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < options.minSeconds {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            step()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        times.sort()
+        let median = times[times.count / 2]
+        let batch = images.shape[0]
+        var macs = Double(flops.last!)
+        var share: Double?
+        if case .twoStage = spec {
+            if options.eta != nil, imageCount > 0 {
+                let s = Double(exitCount) / Double(imageCount)
+                share = s
+                macs = s * Double(flops[0]) + (1 - s) * Double(flops[1])
+            }
+        }
+        let ips = Double(batch) / median
+        let covers = spec.stageCount == 2
+            ? (options.eta == nil ? "forward, both stages for every image (incl. bilinear downsample)"
+                                  : "forwardEarlyExit (incl. bilinear downsample, exit test, stage-2 gather)")
+            : "forward (patch embed, blocks, head)"
+        return Result(model: name, batch: batch, threads: Compute.threads, strategy: Compute.strategy.rawValue,
+                      eta: options.eta, warmupBatches: options.warmup, timedBatches: times.count,
+                      medianBatchSeconds: median, imagesPerSecond: ips, macsPerImage: macs,
+                      gflopPerSecond: 2 * macs * ips / 1e9, stage1ExitShare: share, timerCovers: covers,
+                      blas: BLAS.configuration)
+    }
+
+    /// Nominal fp32 peak in GFLOP/s: 32 FLOP per cycle per core (two 8-lane FMA pipes) × the
+    /// clock /proc/cpuinfo reports × threads. An estimate: the boost clock under load may differ.
+    public static func nominalPeakGFLOPs(threads: Int) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu MHz") }),
+              let mhz = Double(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return 32 * mhz / 1000 * Double(threads)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ViT
+
+/// A suite is a data file (experiments/suites/NAME.json): the dataset, the models (or ablation
+/// variants of them) to evaluate, the η points to report, throughput settings, the report
+/// tables and the paper's own numbers for the same rows. Keys are snake_case.
+public struct Suite: Codable, Equatable {
+    public var name: String
+    public var description: String?
+    /// Another suite file (relative to this one) whose keys this file's keys replace.
+    public var include: String?
+    public var dataset: DatasetSpec
+    public var models: [SuiteModel]
+    /// η values reported in tables (the sweep itself always covers 0.00…0.99 and 1.0).
+    public var eta: [Double]
+    public var throughput: ThroughputSpec?
+    /// Which report documents to write (see Reporting).
+    public var tables: [String]?
+    public var paper: [PaperNumber]?
+
+    public struct DatasetSpec: Codable, Equatable {
+        /// A folder, relative to the project root or absolute.
+        public var path: String
+        /// "folders" (class folders, default), "kaggle" (LOC_val_solution.csv) or "list" (path<TAB>label).
+        public var layout: String?
+        /// Label file for the flat layouts.
+        public var labels: String?
+        /// Fixed class list (one name per line); default: the sorted class folders.
+        public var classes: String?
+        /// Generate the bundled synthetic data set into `path` if it is missing.
+        public var synth: SynthSpec?
+        public var limit: Int?
+        public var every: Int?
+    }
+
+    public struct SynthSpec: Codable, Equatable {
+        public var seed: UInt64?
+        /// Which split of the generated set this suite evaluates ("val").
+        public var split: String?
+    }
+
+    public struct ThroughputSpec: Codable, Equatable {
+        public var batch: Int
+        /// Images timed per (model, η) point; they are decoded once and held in memory.
+        public var images: Int
+        public var warmup: Int
+        public var eta: [Double]?
+    }
+
+    /// One published number, placed beside the measured one in reports.
+    public struct PaperNumber: Codable, Equatable {
+        /// The suite model row it belongs to.
+        public var model: String
+        public var eta: Double?
+        public var top1: Double?
+        public var gflops: Double?
+        public var throughput: Double?
+        public var source: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, include, dataset, models, eta, throughput, tables, paper
+    }
+}
+
+/// One evaluated model: a preset or inline spec, its weights and preprocessing, or a variant of
+/// another row with config overrides (the ablations).
+public struct SuiteModel: Codable, Equatable {
+    /// Row name used in the store and the reports ("cf-vit", "cf-vit-neg-gca").
+    public var name: String
+    public var label: String?
+    public var preset: String?
+    public var spec: ModelSpec?
+    /// Variant of another row: inherits its preset/spec, weights and preprocessing.
+    public var from: String?
+    /// Overrides of TwoStageConfig fields by their snake_case keys (alpha, beta, region_score, …).
+    public var overrides: [String: JSONValue]?
+    public var weights: String?
+    /// A preprocessing preset name ("deit", "deit-288", "lvvit", "bundled") or an inline value.
+    public var preprocessing: String?
+    /// The row this one is compared with (Δ top-1, FLOPs ↓, speed-up ×).
+    public var baseline: String?
+    /// η points for this row (default: the suite's).
+    public var eta: [Double]?
+    /// Only evaluated in throughput mode, never stored per image (e.g. timing-only rows).
+    public var throughputOnly: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case name, label, preset, spec, from, overrides, weights, preprocessing, baseline, eta
+        case throughputOnly = "throughput_only"
+    }
+}
+
+/// A JSON value, for free-form overrides.
+public enum JSONValue: Codable, Equatable, Hashable {
+    case number(Double), string(String), bool(Bool)
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else { self = .string(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case let .number(d): try c.encode(d)
+        case let .string(s): try c.encode(s)
+        case let .bool(b): try c.encode(b)
+        }
+    }
+
+    var any: Any {
+        switch self {
+        case let .number(d): return d
+        case let .string(s): return s
+        case let .bool(b): return b
+        }
+    }
+}
