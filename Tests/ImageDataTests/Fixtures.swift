@@ -17,6 +17,25 @@ enum Fixtures {
         var resize: [Resize]
         var normalize: [Normalize]
         var bad: [Bad]
+        var tree: Tree
+    }
+
+    struct Tree: Decodable {
+        var root: String
+        var classes: [String]
+        var samples: [Sample]
+    }
+
+    /// One `[relative path, class index]` pair of ImageFolder.samples.
+    struct Sample: Decodable {
+        var path: String
+        var label: Int
+
+        init(from decoder: Decoder) throws {
+            var c = try decoder.unkeyedContainer()
+            path = try c.decode(String.self)
+            label = try c.decode(Int.self)
+        }
     }
 
     struct Decode: Decodable {
