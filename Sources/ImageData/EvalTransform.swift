@@ -20,6 +20,7 @@ public struct EvalTransform: Sendable {
     public let table: [Float]
 
     public init(_ preprocessing: Preprocessing) {
+        precondition((try? preprocessing.validate()) != nil, "invalid preprocessing \(preprocessing)")
         self.preprocessing = preprocessing
         var t = [Float](repeating: 0, count: 3 * 256)
         for c in 0..<3 {

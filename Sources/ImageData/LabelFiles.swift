@@ -134,7 +134,8 @@ extension Dataset {
             if e.reason == .emptyFile { return [] }
             throw DatasetError.invalidLabelFile(file: file, line: 0, reason: "cannot read the file: \(e.message)")
         }
-        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+        let text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes  // UTF-8 BOM
+        return text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
             Array(line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...])
         }
     }

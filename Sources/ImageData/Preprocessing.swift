@@ -30,6 +30,17 @@ public struct Preprocessing: Codable, Equatable, Hashable, Sendable, CustomStrin
         self.std = std
     }
 
+    /// Decoding validates: a stored or hand-written value is checked before any image uses it.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        imageSize = try c.decode(Int.self, forKey: .imageSize)
+        cropPct = try c.decode(Double.self, forKey: .cropPct)
+        interpolation = try c.decode(ResampleFilter.self, forKey: .interpolation)
+        mean = try c.decode([Double].self, forKey: .mean)
+        std = try c.decode([Double].self, forKey: .std)
+        try validate()
+    }
+
     /// DeiT / CF-ViT / LF-ViT at 224: resize 256, crop 224 (official dynamic_inference.py).
     public static let deit224 = Preprocessing(imageSize: 224, cropPct: 0.875)
     /// The 9×9 ("CF-ViT*") variants at 288: resize int(288 / 0.875) = 329.

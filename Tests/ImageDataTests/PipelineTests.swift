@@ -45,13 +45,21 @@ struct PipelineTests {
         }
         let pipeline = PrefetchPipeline(entries: entries, preprocessing: Self.preprocessing,
                                         options: .init(batchSize: 2, workers: 2, prefetch: 1))
-        Thread.sleep(forTimeInterval: 0.3)
+        // Wait until the workers reach the window's end, then make sure they stay there.
+        Self.waitUntil { pipeline.claimedImages >= 2 }
+        Thread.sleep(forTimeInterval: 0.2)
         #expect(pipeline.claimedImages == 2, "only batch 0 may be prepared before it is consumed")
         _ = pipeline.next()
-        Thread.sleep(forTimeInterval: 0.3)
+        Self.waitUntil { pipeline.claimedImages >= 4 }
+        Thread.sleep(forTimeInterval: 0.2)
         #expect(pipeline.claimedImages == 4)
         pipeline.cancel()
         #expect(pipeline.next() == nil)
+    }
+
+    static func waitUntil(timeout: TimeInterval = 10, _ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
     }
 
     @Test func consumerDoesNotWaitWhenDecodingKeepsUp() throws {

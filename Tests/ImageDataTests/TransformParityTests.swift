@@ -94,5 +94,7 @@ struct TransformParityTests {
         #expect(throws: PreprocessingError.self) {
             try Preprocessing(imageSize: 224, cropPct: 0.875, mean: [0.5], std: [0.5]).validate()
         }
+        let bad = #"{"image_size": 224, "crop_pct": 0, "interpolation": "bicubic", "mean": [0, 0, 0], "std": [1, 1, 1]}"#
+        #expect(throws: PreprocessingError.self) { try JSONDecoder().decode(Preprocessing.self, from: Data(bad.utf8)) }
     }
 }
