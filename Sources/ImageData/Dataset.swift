@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An image dataset on disk: the full sorted listing (each entry with its stable position), the
+/// class list that maps names to indices, and what the scan left out.
+///
+/// Class-folder layout (`root/<class>/<file>`), as torchvision's ImageFolder lists it: class
+/// folders sorted, then within a class `sorted(os.walk(class_dir, followlinks=True))` (files
+/// of a folder before its subfolders' files), file names sorted. Sorting is byte-wise on the
+/// raw names, which equals Python's code-point order for UTF-8 names. Extensions are
+/// torchvision's IMG_EXTENSIONS, matched case-insensitively, so positions line up with
+/// ImageFolder's indices; formats other than JPEG and PNG are then skipped when read, with
+/// reason "unsupported". Hidden files and folders (".name") are skipped and counted.
+public struct Dataset: Sendable {
+    public enum Layout: Equatable, Sendable {
+        case classFolders
+        /// Kaggle's ImageNet `LOC_val_solution.csv` beside a flat image folder.
+        case kaggleSolutionCSV(String)
+        /// `relative/path<TAB>label` lines.
+        case pathList(String)
+        /// Every image under the root, no labels (benchmarks).
+        case unlabeled
+    }
+
+    public let root: RawPath
+    public let layout: Layout
+    /// nil for unlabeled listings.
+    public let classes: ClassList?
+    /// The full listing in sorted order; `entries[i].position == i`.
+    public let entries: [DatasetEntry]
+    public let report: ScanReport
+
+    /// torchvision.datasets.folder.IMG_EXTENSIONS, lower case.
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "ppm", "bmp", "pgm", "tif", "tiff", "webp"]
+
+    public func subset(limit: Int? = nil, every: Int? = nil) -> [DatasetEntry] {
+        DatasetSelection.subset(entries, limit: limit, every: every)
+    }
+
+    // MARK: Class folders
+
+    /// Scans `root/<class>/...`. With `classes`, every class folder must be in the list (a
+    /// subset of ImageNet keeps its true indices); without, the sorted folder names are the list.
+    public static func classFolders(root: RawPath, classes: ClassList? = nil,
+                                    classListName: String = "the class list") throws -> Dataset {
+        guard Directory.isDirectory(root) else { throw DatasetError.notADirectory(root.description) }
+        var report = ScanReport()
+        var folders: [RawPath] = []
+        for name in try Directory.names(root) {
+            let path = root.appending(name)
+            if name.isHidden { report.hidden.append(name.description); continue }
+            switch Directory.kind(path) {
+            case .directory: folders.append(name)
+            case let .broken(err): report.unreadableFolders.append("\(name): \(FileReader.classify(errno: err, path: path).message)")
+            case .file, .other: report.nonImageFiles.append(name.description)
+            }
+        }
+        let classList = try classes ?? ClassList(names: folders.map(\.description), source: "class folders")
+        for folder in folders where classList.index(of: folder.description) == nil {
+            throw DatasetError.unknownClassFolder(folder: folder.description, classList: classListName)
+        }
+
+        var entries: [DatasetEntry] = []
+        for folder in folders {  // byte-sorted, as torchvision iterates sorted(class_to_idx)
+            let label = classList.index(of: folder.description) ?? DatasetEntry.unlabeled
+            var found: [(dir: RawPath, name: RawPath)] = []
+            var ancestors: Set<[UInt64]> = []
+            walk(root.appending(folder), relative: folder, ancestors: &ancestors, report: &report, into: &found)
+            if found.isEmpty { report.emptyClassFolders.append(folder.description) }
+            for f in sortedWalkOrder(found) {
+                let rel = f.dir.appending(f.name)
+                entries.append(DatasetEntry(position: entries.count, path: root.appending(rel),
+                                            relativePath: rel, label: label, className: folder.description))
+            }
+        }
+        guard !entries.isEmpty else { throw DatasetError.noImages(root.description) }
+        return Dataset(root: root, layout: .classFolders, classes: classList, entries: entries, report: report)
+    }
+
+    /// Every image under `root` (recursively), unlabeled, in walk order.
+    public static func unlabeled(root: RawPath) throws -> Dataset {
+        guard Directory.isDirectory(root) else { throw DatasetError.notADirectory(root.description) }
+        var report = ScanReport()
+        var found: [(dir: RawPath, name: RawPath)] = []
+        var ancestors: Set<[UInt64]> = []
+        walk(root, relative: RawPath(bytes: []), ancestors: &ancestors, report: &report, into: &found)
+        let entries = sortedWalkOrder(found).enumerated().map { i, f in
+            let rel = f.dir.appending(f.name)
+            return DatasetEntry(position: i, path: root.appending(rel), relativePath: rel,
+                                label: DatasetEntry.unlabeled, className: "")
+        }
+        guard !entries.isEmpty else { throw DatasetError.noImages(root.description) }
+        return Dataset(root: root, layout: .unlabeled, classes: nil, entries: entries, report: report)
+    }
+
+    /// Python's `sorted()` over os.walk tuples: by folder path, then by file name.
+    static func sortedWalkOrder(_ found: [(dir: RawPath, name: RawPath)]) -> [(dir: RawPath, name: RawPath)] {
+        found.sorted { a, b in a.dir != b.dir ? a.dir < b.dir : a.name < b.name }
+    }
+
+    /// Collects image files under `dir`, following symlinks but never a directory that is its
+    /// own ancestor (a symlink cycle), which is reported instead.
+    static func walk(_ dir: RawPath, relative: RawPath, ancestors: inout Set<[UInt64]>,
+                     report: inout ScanReport, into found: inout [(dir: RawPath, name: RawPath)]) {
+        guard case let .directory(dev, ino) = Directory.kind(dir) else { return }
+        let key = [dev, ino]
+        if ancestors.contains(key) {
+            report.unreadableFolders.append("\(relative): directory cycle through a symlink, not followed")
+            return
+        }
+        ancestors.insert(key)
+        defer { ancestors.remove(key) }
+        let names: [RawPath]
+        do {
+            names = try Directory.names(dir)
+        } catch {
+            report.unreadableFolders.append("\(relative): \(error)")
+            return
+        }
+        for name in names {
+            let rel = relative.appending(name)
+            if name.isHidden { report.hidden.append(rel.description); continue }
+            let path = dir.appending(name)
+            if case .directory = Directory.kind(path) {
+                walk(path, relative: rel, ancestors: &ancestors, report: &report, into: &found)
+                continue
+            }
+            // Regular files, and also FIFOs, loops and dangling links with an image extension:
+            // they stay in the listing and are skipped with their reason when read.
+            guard imageExtensions.contains(name.lowercasedExtension) else {
+                report.nonImageFiles.append(rel.description)
+                continue
+            }
+            if !name.isValidUTF8 { report.nonUTF8Names.append(rel.description) }
+            found.append((relative, name))
+        }
+    }
+
+    init(root: RawPath, layout: Layout, classes: ClassList?, entries: [DatasetEntry], report: ScanReport) {
+        self.root = root
+        self.layout = layout
+        self.classes = classes
+        self.entries = entries
+        self.report = report
+    }
+}

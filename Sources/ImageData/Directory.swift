@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Raw directory listing and file-type checks for the dataset scanners. Names come back as
+/// raw bytes (see `RawPath`); types follow symlinks, as torchvision's `os.walk(...,
+/// followlinks=True)` and `entry.is_dir()` do.
+enum Directory {
+    enum Kind: Equatable {
+        case directory(device: UInt64, inode: UInt64)
+        case file
+        case other          // FIFO, socket, device
+        case broken(Int32)  // stat failed: errno (ELOOP for a symlink loop, ENOENT for a dangling link)
+    }
+
+    /// Entry names of `dir` (without "." and ".."), sorted byte-wise.
+    static func names(_ dir: RawPath) throws -> [RawPath] {
+        guard let handle = dir.withCString({ opendir($0) }) else {
+            let err = errno
+            throw DatasetError.unreadableDirectory(dir.description, FileReader.errorText(err))
+        }
+        defer { closedir(handle) }
+        var names: [RawPath] = []
+        while let entry = readdir(handle) {
+            let bytes: [UInt8] = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+            names.append(RawPath(bytes: bytes))
+        }
+        return names.sorted()
+    }
+
+    static func kind(_ path: RawPath) -> Kind {
+        var st = stat()
+        if path.withCString({ stat($0, &st) }) != 0 { return .broken(errno) }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: return .directory(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        case S_IFREG: return .file
+        default: return .other
+        }
+    }
+
+    static func isDirectory(_ path: RawPath) -> Bool {
+        if case .directory = kind(path) { return true }
+        return false
+    }
+}

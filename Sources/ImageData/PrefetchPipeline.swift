@@ -1,0 +1,248 @@
+import Foundation
+import Tensor
+
+/// A batch of preprocessed images, in listing order.
+public struct Batch: Sendable, Equatable {
+    /// Batch number: batch k covers the pipeline's entries k·B ..< (k+1)·B.
+    public let index: Int
+    /// The images of `images`, in order (the batch's entries minus the skipped ones).
+    public let entries: [DatasetEntry]
+    /// images: [entries.count, 3, S, S], normalized.
+    public let images: Tensor
+    /// The batch's entries that could not be used, with their reasons.
+    public let skipped: [SkippedImage]
+}
+
+/// Decodes and preprocesses images on worker threads ahead of the consumer.
+///
+/// Workers claim images one at a time in listing order, but never beyond the `prefetch`
+/// batches after the one the consumer is waiting for (the bounded queue: memory stays at
+/// about `prefetch` batches, and a slow consumer stops the workers — backpressure). Each image
+/// is written straight into its slot of its batch; the worker that completes a batch packs it.
+/// `next()` returns batches strictly in order. Bad images become `SkippedImage`s of their batch.
+/// `cancel()` (also run when the pipeline is released) stops the workers and waits for them.
+public final class PrefetchPipeline: Sequence, IteratorProtocol {
+    public struct Options: Sendable {
+        public var batchSize: Int
+        public var workers: Int
+        /// Batches prepared ahead of the consumer (queue depth), at least 1.
+        public var prefetch: Int
+        public var limits: DecodeLimits
+
+        public init(batchSize: Int = 32, workers: Int = 2, prefetch: Int = 2, limits: DecodeLimits = .default) {
+            self.batchSize = Swift.max(1, batchSize)
+            self.workers = Swift.max(1, workers)
+            self.prefetch = Swift.max(1, prefetch)
+            self.limits = limits
+        }
+    }
+
+    private let engine: PrefetchEngine
+
+    public var entries: [DatasetEntry] { engine.entries }
+    public var preprocessing: Preprocessing { engine.preprocessing }
+    public var options: Options { engine.options }
+    public var batchCount: Int { engine.batchCount }
+    /// Seconds `next()` spent waiting for a batch that was not ready yet.
+    public var consumerWaitSeconds: Double { engine.waitSeconds() }
+
+    /// Images claimed by workers so far (for tests of the prefetch window).
+    var claimedImages: Int { engine.claimed() }
+
+    public init(entries: [DatasetEntry], preprocessing: Preprocessing, options: Options = Options()) {
+        engine = PrefetchEngine(entries: entries, preprocessing: preprocessing, options: options)
+        engine.start()
+    }
+
+    deinit { engine.cancel() }
+
+    /// The next batch in order; blocks while it is being prepared. nil after the last batch
+    /// or after `cancel()`.
+    public func next() -> Batch? { engine.next() }
+
+    /// Stops the workers (images in progress finish first) and waits until they have exited.
+    public func cancel() { engine.cancel() }
+}
+
+/// The shared state of a pipeline; the worker threads hold this, not the pipeline, so that
+/// releasing the pipeline cancels them.
+private final class PrefetchEngine {
+    typealias Options = PrefetchPipeline.Options
+
+    let entries: [DatasetEntry]
+    let preprocessing: Preprocessing
+    let options: Options
+    let batchCount: Int
+
+    /// One batch under construction. Workers write disjoint image slots of `buffer` without
+    /// the lock; bookkeeping happens under it.
+    private final class Slot {
+        let buffer: UnsafeMutablePointer<Float>
+        let capacity: Int
+        var errors: [ImageError?]
+        var remaining: Int
+        var packed: Batch?
+
+        init(images: Int, floatsPerImage: Int) {
+            capacity = images * floatsPerImage
+            buffer = .allocate(capacity: capacity)
+            errors = Array(repeating: nil, count: images)
+            remaining = images
+        }
+
+        deinit { buffer.deallocate() }
+    }
+
+    private let condition = NSCondition()
+    private var nextImage = 0
+    private var consumerBatch = 0
+    private var slots: [Int: Slot] = [:]
+    private var cancelled = false
+    private var runningWorkers = 0
+    private var consumerWaitSeconds = 0.0
+
+    init(entries: [DatasetEntry], preprocessing: Preprocessing, options: Options) {
+        self.entries = entries
+        self.preprocessing = preprocessing
+        self.options = options
+        self.batchCount = (entries.count + options.batchSize - 1) / options.batchSize
+    }
+
+    func start() {
+        let workers = min(options.workers, max(1, entries.count))
+        condition.lock()
+        runningWorkers = workers
+        condition.unlock()
+        for w in 0..<workers {
+            let thread = Thread { [self] in self.workerLoop() }
+            thread.name = "repro.prefetch.\(w)"
+            thread.start()
+        }
+    }
+
+    func claimed() -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return nextImage
+    }
+
+    func waitSeconds() -> Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return consumerWaitSeconds
+    }
+
+    func next() -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard consumerBatch < batchCount else { return nil }
+        var waited: UInt64 = 0
+        while !cancelled && slots[consumerBatch]?.packed == nil {
+            let start = DispatchTime.now().uptimeNanoseconds
+            condition.wait()
+            waited += DispatchTime.now().uptimeNanoseconds - start
+        }
+        consumerWaitSeconds += Double(waited) / 1e9
+        guard !cancelled, let batch = slots.removeValue(forKey: consumerBatch)?.packed else { return nil }
+        consumerBatch += 1
+        condition.broadcast()  // the window moved: workers may start the next batch
+        return batch
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while runningWorkers > 0 { condition.wait() }
+        slots.removeAll()
+        condition.unlock()
+    }
+
+    private var floatsPerImage: Int { 3 * preprocessing.imageSize * preprocessing.imageSize }
+
+    private func imagesInBatch(_ b: Int) -> Int {
+        min(options.batchSize, entries.count - b * options.batchSize)
+    }
+
+    private func workerLoop() {
+        let decoder = ImageDecoder(limits: options.limits)
+        let transform = EvalTransform(preprocessing)
+        let perImage = floatsPerImage
+        while true {
+            // Claim the next image, waiting while it lies beyond the prefetch window.
+            condition.lock()
+            while !cancelled && nextImage < entries.count
+                    && nextImage / options.batchSize >= consumerBatch + options.prefetch {
+                condition.wait()
+            }
+            if cancelled || nextImage >= entries.count {
+                runningWorkers -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let i = nextImage
+            nextImage += 1
+            let b = i / options.batchSize
+            let slot: Slot
+            if let existing = slots[b] {
+                slot = existing
+            } else {
+                slot = Slot(images: imagesInBatch(b), floatsPerImage: perImage)
+                slots[b] = slot
+            }
+            condition.unlock()
+
+            let k = i - b * options.batchSize
+            var failure: ImageError?
+            do {
+                let image = try decoder.decode(path: entries[i].path)
+                transform.normalize(transform.crop(image), into: slot.buffer + k * perImage)
+            } catch let e as ImageError {
+                failure = e
+            } catch {
+                failure = ImageError(.corrupt, "\(error)")
+            }
+
+            condition.lock()
+            slot.errors[k] = failure
+            slot.remaining -= 1
+            let complete = slot.remaining == 0
+            condition.unlock()
+            if complete {
+                // Only this worker touches a completed slot until it is published.
+                let batch = pack(slot, index: b)
+                condition.lock()
+                slot.packed = batch
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Copies the good images of a completed slot into a tensor, in order.
+    private func pack(_ slot: Slot, index b: Int) -> Batch {
+        let perImage = floatsPerImage
+        let s = preprocessing.imageSize
+        let base = b * options.batchSize
+        var kept: [DatasetEntry] = []
+        var skipped: [SkippedImage] = []
+        var keptSlots: [Int] = []
+        for k in 0..<slot.errors.count {
+            if let e = slot.errors[k] {
+                skipped.append(SkippedImage(entry: entries[base + k], error: e))
+            } else {
+                kept.append(entries[base + k])
+                keptSlots.append(k)
+            }
+        }
+        var scalars = [Float](repeating: 0, count: keptSlots.count * perImage)
+        scalars.withUnsafeMutableBufferPointer { dst in
+            for (j, k) in keptSlots.enumerated() {
+                (dst.baseAddress! + j * perImage).update(from: slot.buffer + k * perImage, count: perImage)
+            }
+        }
+        return Batch(index: b, entries: kept, images: Tensor(shape: [kept.count, 3, s, s], scalars: scalars),
+                     skipped: skipped)
+    }
+}

@@ -1,0 +1,86 @@
+/// An image that could not be used, with its one-line reason. The run records it and goes on.
+public struct SkippedImage: Hashable, Sendable, CustomStringConvertible {
+    public let position: Int
+    /// Printable path (non-UTF-8 bytes escaped as \xNN, see `RawPath.description`).
+    public let path: String
+    public let reason: SkipReason
+    public let message: String
+
+    public init(position: Int, path: String, reason: SkipReason, message: String) {
+        self.position = position
+        self.path = path
+        self.reason = reason
+        self.message = message
+    }
+
+    public init(entry: DatasetEntry, error: ImageError) {
+        self.init(position: entry.position, path: entry.relativePath.description,
+                  reason: error.reason, message: error.message)
+    }
+
+    public var description: String { "skipped #\(position) \(path): \(reason.rawValue): \(message)" }
+}
+
+/// Counts of skipped images by reason, for the end-of-run summary.
+public struct SkipSummary: Equatable, Sendable, CustomStringConvertible {
+    public private(set) var counts: [SkipReason: Int] = [:]
+
+    public init() {}
+
+    public init<S: Sequence>(_ skipped: S) where S.Element == SkippedImage {
+        for s in skipped { add(s.reason) }
+    }
+
+    public mutating func add(_ reason: SkipReason) { counts[reason, default: 0] += 1 }
+
+    public mutating func merge(_ other: SkipSummary) {
+        for (r, n) in other.counts { counts[r, default: 0] += n }
+    }
+
+    public var total: Int { counts.values.reduce(0, +) }
+
+    public var description: String {
+        if total == 0 { return "no images skipped" }
+        let parts = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
+        return "\(total) images skipped (\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// What the folder scan found besides the images: files and folders it left out and why.
+public struct ScanReport: Equatable, Sendable {
+    /// Hidden files and folders (name starts with ".") that were skipped.
+    public var hidden: [String] = []
+    /// Files whose extension is not an image extension.
+    public var nonImageFiles: [String] = []
+    /// Class folders that hold no image (their class index still exists).
+    public var emptyClassFolders: [String] = []
+    /// Image paths whose names are not valid UTF-8 (kept; shown escaped).
+    public var nonUTF8Names: [String] = []
+    /// Folders that could not be listed, or directory cycles through symlinks, with the reason.
+    public var unreadableFolders: [String] = []
+    /// Flat layouts: images in the folder that have no label (left out).
+    public var unlabeledImages: [String] = []
+    /// Flat layouts: label-file rows whose image is not in the folder (kept; they are skipped
+    /// when read, with reason "unreadable").
+    public var missingImages: [String] = []
+
+    public init() {}
+
+    /// One line per non-empty category, for the CLI.
+    public var lines: [String] {
+        var out: [String] = []
+        func add(_ items: [String], _ what: String) {
+            guard !items.isEmpty else { return }
+            let sample = items.prefix(3).joined(separator: ", ")
+            out.append("\(items.count) \(what)\(items.count > 3 ? " (e.g. \(sample))" : ": \(sample)")")
+        }
+        add(hidden, "hidden files/folders skipped")
+        add(nonImageFiles, "non-image files skipped")
+        add(emptyClassFolders, "empty class folders")
+        add(nonUTF8Names, "file names that are not UTF-8 (read normally, shown escaped)")
+        add(unreadableFolders, "folders not read")
+        add(unlabeledImages, "images without a label (left out)")
+        add(missingImages, "labelled images missing from the folder")
+        return out
+    }
+}
