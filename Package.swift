@@ -25,13 +25,15 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Libraries.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimized),
         .target(name: "ViT", dependencies: ["Tensor"], swiftSettings: optimized),
-        .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG"], swiftSettings: optimized),
+        .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG", "CZlib"], swiftSettings: optimized),
         .target(name: "RunStore", dependencies: ["CSQLite"], swiftSettings: optimized),
         .target(name: "Reporting", dependencies: ["ImageData"], swiftSettings: optimized),
         .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],
@@ -44,7 +46,8 @@ let package = Package(
         // Tests: one target per library, plus end-to-end CLI tests.
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: optimized),
         .testTarget(name: "ViTTests", dependencies: ["ViT"], swiftSettings: optimized),
-        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], swiftSettings: optimized),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], exclude: ["Fixtures"],
+                    swiftSettings: optimized),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

@@ -1,17 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CZlib
 
-/// zlib's one-shot `uncompress`, reached through dlopen.
+/// zlib's one-shot `uncompress`.
 ///
 /// Why not libpng: libpng reports every decoding error by longjmp, which Swift cannot catch
 /// (`setjmp` is unavailable in Swift), and its setjmp-free "simplified" API applies gamma and
 /// 16→8-bit rounding that Pillow does not. Pillow itself parses PNG in Python and inflates with
 /// zlib, so the PNG decoder here does the same: chunks, filters and bit unpacking in Swift, the
-/// deflate stream through zlib. zlib is already loaded with libpng (its dependency); the package
-/// has no zlib module, so the one function needed is looked up at run time.
+/// deflate stream through zlib.
 enum Zlib {
     enum Result {
         /// The output buffer was filled (any trailing compressed data is ignored, as Pillow does).
@@ -22,36 +17,15 @@ enum Zlib {
         case dataError(produced: Int)
     }
 
-    private typealias UncompressFn = @convention(c) (
-        UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt
-    ) -> Int32
-
-    private static let uncompressFn: UncompressFn? = {
-        #if canImport(Darwin)
-        let names = ["libz.1.dylib", "/usr/lib/libz.1.dylib", "libz.dylib"]
-        #else
-        let names = ["libz.so.1", "libz.so"]
-        #endif
-        for name in names {
-            if let lib = dlopen(name, RTLD_NOW | RTLD_LOCAL), let sym = dlsym(lib, "uncompress") {
-                return unsafeBitCast(sym, to: UncompressFn.self)
-            }
-        }
-        return nil
-    }()
-
     private static let Z_OK: Int32 = 0, Z_MEM_ERROR: Int32 = -4
 
     /// Inflates a zlib stream into exactly `expected` bytes.
     static func inflate(_ source: [UInt8], expected: Int) throws -> ([UInt8], Result) {
-        guard let fn = uncompressFn else {
-            throw ImageError(.unsupported, "PNG decoding needs zlib (libz.so.1), which could not be loaded")
-        }
         var out = [UInt8](repeating: 0, count: max(expected, 1))
         var produced = UInt(expected)
         let rc = source.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                fn(dst.baseAddress, &produced, src.baseAddress, UInt(src.count))
+                uncompress(dst.baseAddress, &produced, src.baseAddress, UInt(src.count))
             }
         }
         if rc == Z_MEM_ERROR { throw ImageError(.unreadable, "zlib ran out of memory") }
