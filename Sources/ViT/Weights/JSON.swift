@@ -49,6 +49,12 @@ struct JSONParser {
 
     /// Parses exactly one value; only whitespace may follow it.
     static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+        try parseRecordingOffsets(bytes).value
+    }
+
+    /// Also returns, when the value is an object, the offset of each of its members' values
+    /// (so that errors about a safetensors entry can point at that entry).
+    static func parseRecordingOffsets(_ bytes: UnsafeRawBufferPointer) throws -> (value: JSONValue, memberOffsets: [Int]) {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -56,8 +62,11 @@ struct JSONParser {
         if parser.pos != bytes.count {
             throw JSONSyntaxError(offset: parser.pos, message: "unexpected \(parser.describeCurrent()) after the JSON value")
         }
-        return value
+        return (value, parser.memberOffsets)
     }
+
+    /// Value offsets of the outermost object's members, in order.
+    private var memberOffsets: [Int] = []
 
     private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -133,6 +142,7 @@ struct JSONParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
+            if depth == 0 { memberOffsets.append(pos) }
             members.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
             guard pos < bytes.count else {
@@ -215,7 +225,9 @@ struct JSONParser {
                 throw JSONSyntaxError(offset: pos - 2, message: "invalid escape sequence")
             }
         }
-        guard let s = String(validating: out, as: UTF8.self) else {
+        // Invalid UTF-8 decodes with replacement characters, so it does not round-trip.
+        let s = String(decoding: out, as: UTF8.self)
+        guard s.utf8.elementsEqual(out) else {
             throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8")
         }
         return s

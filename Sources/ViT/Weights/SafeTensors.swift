@@ -121,8 +121,10 @@ public enum SafeTensors {
                                offset: 0)
         }
         let json: JSONValue
+        let memberOffsets: [Int]
         do {
-            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: file.bytes[8..<(8 + headerLength)]))
+            (json, memberOffsets) = try JSONParser.parseRecordingOffsets(
+                UnsafeRawBufferPointer(rebasing: file.bytes[8..<(8 + headerLength)]))
         } catch let e as JSONSyntaxError {
             throw WeightsError(.malformedHeader, path: path, "header is not valid JSON: \(e.message)",
                                offset: 8 + e.offset)
@@ -134,37 +136,39 @@ public enum SafeTensors {
 
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
-        for (name, value) in members {
+        for (i, (name, value)) in members.enumerated() {
+            let at = 8 + memberOffsets[i]
             if name == "__metadata__" {
-                metadata = try parseMetadata(value, path: path)
+                metadata = try parseMetadata(value, path: path, at: at)
                 continue
             }
-            entries.append(try parseEntry(name, value, path: path))
+            entries.append(try parseEntry(name, value, path: path, at: at))
         }
         let dataStart = 8 + headerLength
         try validateLayout(&entries, dataLength: size - dataStart, dataStart: dataStart, path: path)
         return Header(headerLength: headerLength, metadata: metadata, entries: entries)
     }
 
-    private static func parseMetadata(_ value: JSONValue, path: String) throws -> [String: String] {
+    private static func parseMetadata(_ value: JSONValue, path: String, at: Int) throws -> [String: String] {
         guard case let .object(items) = value else {
             throw WeightsError(.malformedHeader, path: path,
-                               "__metadata__ is \(value.typeName), expected an object of strings", offset: 8)
+                               "__metadata__ is \(value.typeName), expected an object of strings", offset: at)
         }
         var out: [String: String] = [:]
         for (k, v) in items {
             guard case let .string(s) = v else {
                 throw WeightsError(.malformedHeader, path: path,
-                                   "__metadata__ entry '\(k)' is \(v.typeName), expected a string", offset: 8)
+                                   "__metadata__ entry '\(k)' is \(v.typeName), expected a string", offset: at)
             }
             out[k] = s
         }
         return out
     }
 
-    private static func parseEntry(_ name: String, _ value: JSONValue, path: String) throws -> Entry {
+    /// `at`: file offset of the entry's JSON value, for error messages.
+    private static func parseEntry(_ name: String, _ value: JSONValue, path: String, at: Int) throws -> Entry {
         func fail(_ what: String) -> WeightsError {
-            WeightsError(.malformedHeader, path: path, "tensor '\(name)': \(what)", offset: 8)
+            WeightsError(.malformedHeader, path: path, "tensor '\(name)': \(what)", offset: at)
         }
         guard case let .object(fields) = value else { throw fail("entry is \(value.typeName), expected an object") }
         func field(_ key: String) throws -> JSONValue {
@@ -174,7 +178,7 @@ public enum SafeTensors {
         guard case let .string(dtype) = try field("dtype") else { throw fail("'dtype' is not a string") }
         guard dtypeBits[dtype] != nil else {
             throw WeightsError(.unsupportedDtype(dtype), path: path,
-                               "tensor '\(name)' has unknown dtype '\(dtype)'", offset: 8)
+                               "tensor '\(name)' has unknown dtype '\(dtype)'", offset: at)
         }
         func naturals(_ key: String) throws -> [Int] {
             guard case let .array(items) = try field(key) else { throw fail("'\(key)' is not an array") }
@@ -184,12 +188,18 @@ public enum SafeTensors {
             }
         }
         let shape = try naturals("shape")
+        var bits = dtypeBits[dtype] ?? 8
+        for d in shape {
+            let (p, overflow) = bits.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw fail("shape \(shape) of \(dtype) overflows") }
+            bits = p
+        }
         let offsets = try naturals("data_offsets")
         guard offsets.count == 2 else { throw fail("'data_offsets' has \(offsets.count) numbers, expected 2") }
         guard offsets[0] <= offsets[1] else {
             throw WeightsError(.invalidOffsets, path: path,
                                "tensor '\(name)': data_offsets [\(offsets[0]), \(offsets[1])] end before they begin",
-                               offset: 8)
+                               offset: at)
         }
         return Entry(name: name, dtype: dtype, shape: shape, dataOffsets: offsets[0]..<offsets[1])
     }
@@ -212,18 +222,9 @@ public enum SafeTensors {
                                    "gap of \(r.lowerBound - cursor) bytes before tensor '\(e.name)' "
                                    + "(data must be packed in offset order)", offset: dataStart + cursor)
             }
-            var elements = 1
-            for d in e.shape {
-                let (p, overflow) = elements.multipliedReportingOverflow(by: d)
-                guard !overflow else {
-                    throw WeightsError(.malformedHeader, path: path,
-                                       "tensor '\(e.name)' shape \(e.shape) overflows", offset: 8)
-                }
-                elements = p
-            }
-            let bits = SafeTensors.dtypeBits[e.dtype] ?? 8
-            let (totalBits, overflow) = elements.multipliedReportingOverflow(by: bits)
-            guard !overflow, totalBits % 8 == 0 else {
+            // parseEntry has checked that this product does not overflow.
+            let totalBits = e.shape.reduce(SafeTensors.dtypeBits[e.dtype] ?? 8, *)
+            guard totalBits % 8 == 0 else {
                 throw WeightsError(.invalidOffsets, path: path,
                                    "tensor '\(e.name)' shape \(e.shape) of \(e.dtype) is not a whole number of bytes",
                                    offset: dataStart + r.lowerBound)

@@ -150,6 +150,16 @@ struct SafeTensorsMalformedTests {
         #expect(e?.message.contains("expected ',' or '}'") == true)
     }
 
+    @Test func invalidUTF8InANameIsLocated() {
+        var header = Array(#"{"aX":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#.utf8)
+        header[3] = 0xFF
+        let file = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header + f32x2
+        let e = load(file)
+        #expect(e?.kind == .malformedHeader)
+        #expect(e?.message.contains("UTF-8") == true)
+        #expect(e?.offset == 8 + 1)
+    }
+
     @Test func headerThatIsNotAnObject() {
         #expect(load(HandmadeSafeTensors.file(header: "[1, 2]  ", data: []))?.kind == .malformedHeader)
     }
@@ -161,11 +171,14 @@ struct SafeTensorsMalformedTests {
         #expect(e?.message.contains("duplicate") == true)
     }
 
-    @Test func unknownDtypeIsNamed() {
-        let header = #"{"a":{"dtype":"F33","shape":[2],"data_offsets":[0,8]}}"#
+    @Test func unknownDtypeIsNamedAndLocated() {
+        let header = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F33","shape":[1],"data_offsets":[4,8]}}"#
         let e = load(HandmadeSafeTensors.file(header: header, data: f32x2))
         #expect(e?.kind == .unsupportedDtype("F33"))
         #expect(e?.description.contains("F33") == true)
+        // Points at b's entry: the '{' after "b":
+        let entryStart = header.utf8.count - #"{"dtype":"F33","shape":[1],"data_offsets":[4,8]}}"#.utf8.count
+        #expect(e?.offset == 8 + entryStart)
     }
 
     @Test func knownButUnconvertibleDtypeIsNamed() {
