@@ -142,6 +142,13 @@ struct TorchCheckpointTests {
         }
     }
 
+    @Test func archiveSavedWithoutCRCsLoads() throws {
+        let dict = try TorchCheckpoint.read(path: WeightFixtures.path("no_crc.pth"))
+        for (name, e) in WeightFixtures.tensors("no_crc") {
+            #expect(WeightFixtures.sameBits(dict[name], e), "\(name)")
+        }
+    }
+
     @Test func crcMatchesKnownValues() {
         // Check value of CRC-32/ISO-HDLC (the zip CRC) for "123456789".
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
