@@ -118,6 +118,7 @@ struct ValueConverter {
     private var budget = 200_000
     static let maxDepth = 48
     static let maxTensorElements = 64
+    static let maxArrayElements = 100_000
 
     init(archive: TorchArchive) { self.archive = archive }
 
@@ -137,9 +138,34 @@ struct ValueConverter {
         case let .dict(d):
             return .dict(try d.entries.map { ($0.key.shortDescription, try convert($0.value, depth: depth + 1)) })
         case let .global(m, n): return .opaque("\(m).\(n)")
-        case let .object(o): return .opaque(o.className)
+        case let .object(o):
+            guard o.className == NumpyValues.arrayClassName else { return .opaque(o.className) }
+            return convertArray(o)
         case .storage: return .opaque("torch.Storage")
         case let .tensor(ref): return try convertTensor(ref)
+        }
+    }
+
+    /// numpy arrays of up to two dimensions become (nested) lists of numbers.
+    private func convertArray(_ o: PickleObject) -> CheckpointValue {
+        guard let (shape, values) = NumpyValues.array(o) else { return .opaque(o.className) }
+        guard shape.count <= 2, values.count <= ValueConverter.maxArrayElements else {
+            return .opaque("numpy.ndarray(shape: \(shape))")
+        }
+        func scalar(_ v: PickleValue) -> CheckpointValue {
+            switch v {
+            case let .int(i): return .int(i)
+            case let .float(d): return .double(d)
+            case let .bool(b): return .bool(b)
+            default: return .opaque(v.typeName)
+            }
+        }
+        switch shape.count {
+        case 0: return values.first.map(scalar) ?? .opaque(o.className)
+        case 1: return .list(values.map(scalar))
+        default:
+            let width = shape[1]
+            return .list((0..<shape[0]).map { r in .list(values[(r * width)..<((r + 1) * width)].map(scalar)) })
         }
     }
 

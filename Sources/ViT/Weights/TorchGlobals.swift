@@ -57,7 +57,10 @@ enum TorchGlobals {
             }
             return opaque(module, name, args)
         case ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"):
-            return numpyScalar(args) ?? opaque(module, name, args)
+            return NumpyValues.scalar(args) ?? opaque(module, name, args)
+        case ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"):
+            // An ndarray: shape, dtype and bytes arrive with the BUILD that follows.
+            return .object(PickleObject(className: NumpyValues.arrayClassName, arguments: args))
         default:
             return opaque(module, name, args)
         }
@@ -165,48 +168,5 @@ enum TorchGlobals {
         }
         return TensorRef(storage: storage, elementType: elementType, dtypeName: dtypeName,
                          storageOffset: offset, sizes: sizes, strides: strides, elementCount: count)
-    }
-
-    // MARK: - numpy scalars
-
-    /// `numpy.core.multiarray.scalar(dtype, raw_bytes)`: a numpy number (e.g. a float64
-    /// accuracy stored beside the weights). The dtype object is `numpy.dtype(code, …)` whose
-    /// BUILD state tuple carries the byte order at index 1.
-    private static func numpyScalar(_ args: [PickleValue]) -> PickleValue? {
-        guard args.count == 2, case let .object(dtype) = args[0], dtype.className == "numpy.dtype",
-              case let .string(code)? = dtype.arguments.first, case let .bytes(raw) = args[1] else { return nil }
-        var bigEndian = false
-        if case let .tuple(state, _)? = dtype.state, state.count > 1, case let .string(order) = state[1] {
-            #if _endian(little)
-            bigEndian = order == ">"
-            #else
-            bigEndian = order != "<"
-            #endif
-        }
-        func value(_ n: Int) -> UInt64? {
-            guard raw.count == n else { return nil }
-            var v: UInt64 = 0
-            if bigEndian {
-                for b in raw { v = v << 8 | UInt64(b) }
-            } else {
-                for b in raw.reversed() { v = v << 8 | UInt64(b) }
-            }
-            return v
-        }
-        switch code {
-        case "f8": return value(8).map { .float(Double(bitPattern: $0)) }
-        case "f4": return value(4).map { .float(Double(Float(bitPattern: UInt32($0)))) }
-        case "f2": return value(2).map { .float(Double(halfToFloat(UInt16($0)))) }
-        case "i8": return value(8).map { .int(Int(Int64(bitPattern: $0))) }
-        case "i4": return value(4).map { .int(Int(Int32(bitPattern: UInt32($0)))) }
-        case "i2": return value(2).map { .int(Int(Int16(bitPattern: UInt16($0)))) }
-        case "i1": return value(1).map { .int(Int(Int8(bitPattern: UInt8($0)))) }
-        case "u4": return value(4).map { .int(Int($0)) }
-        case "u2": return value(2).map { .int(Int($0)) }
-        case "u1": return value(1).map { .int(Int($0)) }
-        case "u8": return value(8).flatMap { $0 <= UInt64(Int.max) ? .int(Int($0)) : nil }
-        case "b1": return value(1).map { .bool($0 != 0) }
-        default: return nil
-        }
     }
 }

@@ -61,6 +61,9 @@ struct TorchCheckpointTests {
         #expect(x["best_acc"] == .double(80.75))     // a 0-d tensor
         #expect(x["max_accuracy"] == .double(79.5))  // numpy.float32
         #expect(x["steps"] == .int(1251))            // numpy.int64
+        #expect(x["np_curve"] == .list([.double(1.5), .double(2.25), .double(3.0)]))
+        #expect(x["np_matrix"] == .list([.list([.int(0), .int(1), .int(2)]), .list([.int(3), .int(4), .int(5)])]))
+        #expect(x["np_big"] == .opaque("numpy.ndarray(shape: [3, 4, 5])"))
         #expect(x["note"] == .string("release"))
         #expect(x["args"] == .opaque("argparse.Namespace"))
         #expect(x["flags"] == .list([.bool(true), .none]))
