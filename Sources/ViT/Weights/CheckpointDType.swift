@@ -86,6 +86,13 @@ public enum CheckpointDType: String, Sendable, CaseIterable {
     }
 }
 
+/// Whether data stored little-endian (safetensors, most .pth files) needs swapping here.
+#if _endian(big)
+let hostIsBigEndian = true
+#else
+let hostIsBigEndian = false
+#endif
+
 /// Converts `count` elements stored contiguously at `src` to Float32 at `dst`.
 /// `swapBytes` handles big-endian storages (a `torch.save` from a big-endian host).
 func convertToFloat(_ type: CheckpointDType, from src: UnsafeRawPointer, count: Int,

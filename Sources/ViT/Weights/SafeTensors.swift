@@ -67,7 +67,7 @@ public enum SafeTensors {
             let src = file.bytes.baseAddress.map { UnsafeRawPointer($0) + header.dataStart + entry.dataOffsets.lowerBound }
             let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if count > 0, let src, let dst = buffer.baseAddress {
-                    convertToFloat(type, from: src, count: count, to: dst)
+                    convertToFloat(type, from: src, count: count, to: dst, swapBytes: hostIsBigEndian)
                 }
                 initialized = count
             }

@@ -46,22 +46,21 @@ final class TorchArchive {
         if zip.entry(named: prefix + "constants.pkl") != nil {
             throw TorchArchive.torchScriptError(path)
         }
+        // Archives written before the byteorder record existed are little-endian.
+        var fileIsBigEndian = false
         if let order = zip.entry(named: prefix + "byteorder") {
             let text = String(decoding: try zip.data(of: order), as: UTF8.self)
-            switch text {
-            case "little": swapBytes = false
-            case "big": swapBytes = true
-            default:
+            guard text == "little" || text == "big" else {
                 throw WeightsError(.corruptArchive, path: path, "byteorder entry says '\(text)', expected 'little' or 'big'",
                                    offset: order.localHeaderOffset)
             }
-            #if _endian(big)
-            swapBytes.toggle()
-            #endif
-        } else {
-            // Archives written before the byteorder record existed are little-endian.
-            swapBytes = false
+            fileIsBigEndian = text == "big"
         }
+        #if _endian(big)
+        swapBytes = !fileIsBigEndian
+        #else
+        swapBytes = fileIsBigEndian
+        #endif
     }
 
     private static func torchScriptError(_ path: String) -> WeightsError {
