@@ -45,7 +45,7 @@ let package = Package(
 
         // Tests: one target per library, plus end-to-end CLI tests.
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: optimized),
-        .testTarget(name: "ViTTests", dependencies: ["ViT"], swiftSettings: optimized),
+        .testTarget(name: "ViTTests", dependencies: ["ViT"], exclude: ["Fixtures"], swiftSettings: optimized),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),

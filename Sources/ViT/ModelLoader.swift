@@ -1,19 +1,21 @@
 import Tensor
 
-/// Why a state dict cannot become a model.
-public struct ModelLoadError: Error, CustomStringConvertible {
-    public var missing: [String]
-    public var unexpected: [String]
-    public var mismatched: [(key: String, expected: [Int], found: [Int])]
-    public var configProblems: [String]
+/// Why a model cannot be built: its configuration cannot run, or the weights do not fit it.
+public enum ModelLoadError: Error, CustomStringConvertible {
+    case invalidConfig([String])
+    case layout(StateDictMismatch)
 
     public var description: String {
-        var lines: [String] = []
-        if !configProblems.isEmpty { lines.append("invalid configuration: " + configProblems.joined(separator: "; ")) }
-        if !missing.isEmpty { lines.append("missing \(missing.count) tensor(s): " + missing.joined(separator: ", ")) }
-        if !unexpected.isEmpty { lines.append("unexpected \(unexpected.count) tensor(s): " + unexpected.joined(separator: ", ")) }
-        for m in mismatched { lines.append("shape mismatch for \(m.key): expected \(m.expected), found \(m.found)") }
-        return lines.joined(separator: "\n")
+        switch self {
+        case let .invalidConfig(problems): return "invalid model configuration: " + problems.joined(separator: "; ")
+        case let .layout(mismatch): return mismatch.description
+        }
+    }
+
+    /// Keys with another shape than the model expects (empty for config errors).
+    public var mismatchedKeys: [String] {
+        if case let .layout(m) = self { return m.shapeMismatches.map(\.key) }
+        return []
     }
 }
 
@@ -22,20 +24,14 @@ public struct ModelLoadError: Error, CustomStringConvertible {
 public enum ModelLoader {
     public static func check(_ sd: StateDict, spec: ModelSpec) throws {
         let problems = spec.problems()
-        var err = ModelLoadError(missing: [], unexpected: [], mismatched: [], configProblems: problems)
-        if problems.isEmpty {
-            let layout = KeyMap.layout(for: spec)
-            let expected = Set(layout.map(\.key))
-            for (key, shape) in layout {
-                guard let t = sd[key] else { err.missing.append(key); continue }
-                if t.shape != shape { err.mismatched.append((key, shape, t.shape)) }
-            }
-            err.unexpected = sd.keys.filter { key in
-                !expected.contains(key) && !KeyMap.ignorableSuffixes.contains { key.hasSuffix($0) }
-            }
+        if !problems.isEmpty { throw ModelLoadError.invalidConfig(problems) }
+        // BatchNorm's `num_batches_tracked` counters carry no weights; accept and ignore them.
+        var relevant = sd
+        for key in sd.keys where KeyMap.ignorableSuffixes.contains(where: { key.hasSuffix($0) }) {
+            relevant[key] = nil
         }
-        if !err.configProblems.isEmpty || !err.missing.isEmpty || !err.unexpected.isEmpty || !err.mismatched.isEmpty {
-            throw err
+        if let mismatch = relevant.mismatch(expected: KeyMap.layout(for: spec)) {
+            throw ModelLoadError.layout(mismatch)
         }
     }
 }
