@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import RunStore
+
+/// Times writing a full ImageNet validation run (50,000 images: image row, 2 stages with
+/// top-5, a selection with 49 GCA scores) in batches, plus the reads a report makes. Prints
+/// the numbers and checks only the row counts: timings depend on the machine and its load.
+/// RunStore is compiled with -O in every configuration, so `swift test` times optimized store
+/// code; the inputs are built before the clock starts.
+@Suite struct WriteBenchmark {
+    static let images = 50_000
+
+    static func clock(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    @Test func fiftyThousandImages() throws {
+        let dir = try TempDirectory()
+        let results = (0..<Self.images).map { Synthetic.result(position: $0) }
+        let store = try RunStore.open(at: dir.path("bench.sqlite"), access: .readWrite())
+        let dataset = try store.registerDataset(Synthetic.dataset(images: Self.images))
+        let run = try store.createRun(Synthetic.provenance(), dataset: dataset, startedAt: testDate)
+        let batch = 64
+        let write = try Self.clock {
+            var i = 0
+            while i < results.count {
+                try store.write(Array(results[i..<min(i + batch, results.count)]), to: run)
+                i += batch
+            }
+        }
+        try store.finishRun(run, status: .complete)
+        let sweep = try Self.clock { try store.computeSweep(for: run) }
+        var recorded = 0
+        let resume = try Self.clock { recorded = try store.recordedPositions(of: run).count }
+        var streamed = 0
+        let stream = try Self.clock { try store.forEachResult(of: run) { _ in streamed += 1 } }
+        var exits: [SQLiteValue] = []
+        let view = try Self.clock {
+            exits = try store.database.query("""
+                SELECT exit_stage, COUNT(*) FROM image_exits WHERE run_id = ? AND eta = 0.5 GROUP BY exit_stage
+                """, [.integer(run.rawValue)]) { $0.value(1) }
+        }
+        let skipped = (0..<Self.images).filter { $0 % 97 == 13 }.count
+        #expect(recorded == Self.images)
+        #expect(streamed == Self.images - skipped)
+        #expect(exits.count == 2)
+        let size = (try FileManager.default.attributesOfItem(atPath: dir.path("bench.sqlite"))[.size] as? Int ?? 0)
+            + (try FileManager.default.attributesOfItem(atPath: dir.path("bench.sqlite-wal"))[.size] as? Int ?? 0)
+        print(String(format: """
+            RunStore benchmark: wrote %d images (2 stages, top-5, selection + 49 GCA floats) in %.3f s \
+            (batches of %d, %.0f images/s); sweep of 101 η %.3f s; resume set %.3f s; streaming all \
+            results %.3f s; image_exits at one η %.3f s; file %.1f MB
+            """, Self.images, write, batch, Double(Self.images) / write, sweep, resume, stream, view,
+            Double(size) / 1e6))
+    }
+}
