@@ -3,14 +3,26 @@
 /// 50,000 selections per run would make a general JSON coder the slowest part of a batch.
 enum JSONIntegers {
     static func encode<S: Sequence>(_ values: S) -> String where S.Element: BinaryInteger {
-        var text = "["
-        var first = true
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(128)
+        var digits = [UInt8](repeating: 0, count: 20)
         for v in values {
-            if !first { text += "," }
-            text += String(v)
-            first = false
+            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            var magnitude = Int64(v).magnitude
+            if v < 0 { bytes.append(UInt8(ascii: "-")) }
+            var n = 0
+            repeat {
+                digits[n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            while n > 0 {
+                n -= 1
+                bytes.append(digits[n])
+            }
         }
-        return text + "]"
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Nil unless the text is a JSON array of integers (whitespace allowed).

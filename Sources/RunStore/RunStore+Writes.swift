@@ -1,5 +1,15 @@
 import Foundation
 
+/// What `write` needs to know about a run, looked up once.
+struct WritableRun {
+    var datasetID: DatasetID
+    var stageCount: Int
+    /// False while the run has no rows in run_skips / selections: then no old row can need
+    /// deleting.
+    var mayHaveSkips: Bool
+    var mayHaveSelections: Bool
+}
+
 /// Batched per-image writes: one transaction per batch, prepared statements reused.
 extension RunStore {
     private enum SQL {
@@ -31,7 +41,7 @@ extension RunStore {
     /// write gives. Everything is validated before anything is written.
     public func write(_ results: [ImageResult], to run: RunID) throws {
         try requireWritable()
-        let facts = try writableFacts(run)
+        var facts = try writableFacts(run)
         for result in results { try validate(result, stageCount: facts.stageCount) }
         let runID = run.rawValue
         try database.transaction {
@@ -52,12 +62,15 @@ extension RunStore {
                 try bind(result.image, dataset: facts.datasetID, to: image)
                 try image.run()
                 if result.image.skipReason != nil {
+                    facts.mayHaveSkips = true
                     try run(skip, position: position)
                     try run(dropOutputs, position: position)
                     try run(dropSelection, position: position)
                     continue
                 }
-                try run(unskip, position: position)
+                // A replay may turn a skip into a result (or drop a selection): delete the old
+                // row, but only when the run can have one, which keeps first writes cheap.
+                if facts.mayHaveSkips { try run(unskip, position: position) }
                 for stage in result.stages {
                     try output.bind(runID, at: 1)
                     try output.bind(position, at: 2)
@@ -76,13 +89,15 @@ extension RunStore {
                     try output.run()
                 }
                 if let s = result.selection {
+                    facts.mayHaveSelections = true
                     try bind(s, run: runID, position: position, to: selection)
                     try selection.run()
-                } else {
+                } else if facts.mayHaveSelections {
                     try run(dropSelection, position: position)
                 }
             }
         }
+        writableRuns[run] = facts
     }
 
     private func bind(_ image: ImageRecord, dataset: DatasetID, to s: SQLiteStatement) throws {
@@ -123,14 +138,20 @@ extension RunStore {
         }
     }
 
-    /// Dataset and stage count of a run that may be written to (it must be running).
-    func writableFacts(_ run: RunID) throws -> (datasetID: DatasetID, stageCount: Int) {
+    /// Facts of a run that may be written to (it must be running).
+    func writableFacts(_ run: RunID) throws -> WritableRun {
         if let facts = writableRuns[run] { return facts }
         guard let record = try self.run(run) else { throw StoreError.unknownRun(path: path, run: run) }
         guard record.status == .running else {
             throw StoreError.runNotRunning(path: path, run: run, status: record.status)
         }
-        let facts = (record.datasetID, record.stageCount)
+        func exists(_ table: String) throws -> Bool {
+            try database.scalar("SELECT EXISTS (SELECT 1 FROM \(table) WHERE run_id = ?)",
+                                [.integer(run.rawValue)]) == .integer(1)
+        }
+        let facts = WritableRun(datasetID: record.datasetID, stageCount: record.stageCount,
+                                mayHaveSkips: try exists("run_skips"),
+                                mayHaveSelections: try exists("selections"))
         writableRuns[run] = facts
         return facts
     }

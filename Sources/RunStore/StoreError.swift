@@ -42,10 +42,10 @@ public enum StoreError: Error, CustomStringConvertible {
             return "schema history is malformed (a bug in this build): \(detail)"
         case .locked(let path, let holder):
             return "\(path) is in use by \(holder). Wait for that process to finish (or stop it), "
-                + "or write to another store with --db."
+                + "or use another store file."
         case .lockTimeout(let path, let holder, let seconds):
             return "\(path) is still in use by \(holder) after waiting \(Int(seconds)) s. Try again "
-                + "later, or write to another store with --db."
+                + "later, or use another store file."
         case .lockFile(let path, let reason):
             return "cannot use the lock file \(path): \(reason). Check that its directory is writable."
         case .readOnly(let path):

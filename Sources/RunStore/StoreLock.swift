@@ -46,10 +46,19 @@ public struct LockHolder: Equatable, Sendable, CustomStringConvertible {
     }
 
     static func current() -> LockHolder {
-        let command = CommandLine.arguments.map { URL(fileURLWithPath: $0).lastPathComponent }
-            .prefix(8).joined(separator: " ")
-        return LockHolder(pid: Int(getpid()), host: ProcessInfo.processInfo.hostName,
-                          since: Timestamp.string(from: Date()), command: command)
+        // The program's name and its first few arguments, e.g. "repro run --suite table2".
+        let arguments = CommandLine.arguments
+        let program = arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
+        let command = ([program] + arguments.dropFirst().prefix(7)).joined(separator: " ")
+        return LockHolder(pid: Int(getpid()), host: hostName(), since: Timestamp.string(from: Date()),
+                          command: command)
+    }
+
+    /// gethostname(2): no name-service lookup, so it cannot stall on a broken DNS setup.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(cString: buffer)
     }
 }
 
@@ -124,7 +133,8 @@ final class StoreLock {
         var notified = false
         while true {
             if flock(fd, operation | LOCK_NB) == 0 { return }
-            guard errno == EWOULDBLOCK || errno == EINTR else {
+            if errno == EINTR { continue }
+            guard errno == EWOULDBLOCK else {
                 throw StoreError.lockFile(path: path, reason: StoreLock.errnoText())
             }
             let holder = readHolder()

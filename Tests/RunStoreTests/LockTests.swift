@@ -6,6 +6,12 @@ import RunStore
 /// file descriptions, so a second open in this process conflicts exactly as a second
 /// process does. The cross-process tests use util-linux `flock(1)` as the other process.
 @Suite struct LockTests {
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, 255)
+        return String(cString: buffer)
+    }
+
     @Test func secondWriterIsToldWhoHoldsTheStore() throws {
         let dir = try TempDirectory()
         let path = dir.path("busy.sqlite")
@@ -15,10 +21,10 @@ import RunStore
         } throws: { error in
             guard case StoreError.locked(_, let holder) = error else { return false }
             let text = "\(error)"
-            return holder.pid == Int(getpid()) && holder.host == ProcessInfo.processInfo.hostName
+            return holder.pid == Int(getpid()) && holder.host == Self.hostName()
                 && holder.since.flatMap(Timestamp.date(from:)) != nil && holder.command != nil
                 && text.contains("is in use by process \(getpid()) on ") && text.contains(", since ")
-                && text.contains("another store with --db")
+                && text.contains("use another store file")
         }
         // The failed attempt did not erase the holder's details.
         let text = try String(contentsOfFile: RunStore.lockPath(forStore: path), encoding: .utf8)
