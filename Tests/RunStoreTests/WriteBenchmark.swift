@@ -57,7 +57,12 @@ import RunStore
                 SELECT exit_stage, COUNT(*) FROM image_exits WHERE run_id = ? AND eta = 0.5 GROUP BY exit_stage
                 """, [.integer(run.rawValue)]) { $0.value(1) }
         }
+        store.close()
+        let target = try RunStore.open(at: dir.path("merged.sqlite"), access: .readWrite())
+        var merged = 0
+        let merge = try Self.clock { merged = try target.merge(from: [dir.path("bench.sqlite")]).runs[0].images }
         let skipped = (0..<Self.images).filter { $0 % 97 == 13 }.count
+        #expect(merged == Self.images - skipped)
         #expect(recorded == Self.images)
         #expect(streamed == Self.images - skipped)
         #expect(exits.count == 2)
@@ -65,8 +70,8 @@ import RunStore
         print(String(format: """
             RunStore benchmark: wrote %d images (2 stages, top-5, selection + 49 GCA floats) in %.3f s \
             wall, %.3f s CPU (batches of %d, %.0f images/s); checkpoint %.3f s; sweep of 101 η %.3f s; resume set %.3f s; streaming all \
-            results %.3f s; image_exits at one η %.3f s; file %.1f MB
-            """, Self.images, write, writeCPU, batch, Double(Self.images) / write, checkpoint, sweep, resume, stream, view,
+            results %.3f s; image_exits at one η %.3f s; merging it into an empty store %.3f s; file %.1f MB
+            """, Self.images, write, writeCPU, batch, Double(Self.images) / write, checkpoint, sweep, resume, stream, view, merge,
             Double(size) / 1e6))
     }
 }
