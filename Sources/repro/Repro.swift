@@ -5,6 +5,6 @@ struct Repro: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproduce CF-ViT and LF-ViT results on the CPU.",
-        subcommands: [Bench.self, Flops.self]
+        subcommands: [Bench.self, Flops.self, Merge.self]
     )
 }

@@ -1,0 +1,105 @@
+import Foundation
+import ImageData
+import RunStore
+import Tensor
+import ViT
+
+/// Accuracy mode for one model row: both stages for every image, one store transaction per
+/// batch, resumable. The η sweep is computed from the stored outputs at the end.
+struct AccuracyRun {
+    let plan: SuitePlan
+    let row: SuitePlan.ModelRow
+    let model: LoadedModel
+    let data: SuiteDataset
+    let store: RunStore
+    let datasetID: DatasetID
+    let gitRevision: String
+
+    func specHash() throws -> String {
+        try SpecHash.hash([
+            "repro-accuracy-v1",
+            SpecHash.canonicalJSON(row.spec),
+            SpecHash.canonicalJSON(row.preprocessing),
+            model.weightsSHA256 ?? row.weights,
+            data.info.key,
+        ])
+    }
+
+    /// Returns the run id (complete).
+    func run() throws -> RunID {
+        let hash = try specHash()
+        let shard = plan.options.shard.map { Shard(index: $0.index, count: $0.count) }
+        let provenance = RunProvenance(
+            suite: plan.suite.name, modelName: row.model.name, variant: row.model.from == nil ? "" : row.model.name,
+            mode: .accuracy, specHash: hash, modelSpecJSON: try SpecHash.canonicalJSON(row.spec),
+            stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
+            threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
+            weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
+            datasetPath: plan.dataPath, shard: shard)
+        let runID: RunID
+        var done = Set<Int>()
+        if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
+            runID = previous.id
+            done = try store.recordedPositions(of: runID)
+            try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: Compute.threads,
+                                                            gitRevision: gitRevision, blasConfig: Compute.summary))
+            Progress.note("\(row.model.name): resuming \(runID) (\(done.count) images already recorded)")
+        } else {
+            runID = try store.createRun(provenance, dataset: datasetID)
+        }
+        let todo = data.entries.filter { !done.contains($0.position) }
+        let progress = Progress(label: row.model.name, total: todo.count)
+        do {
+            if !todo.isEmpty { try evaluate(todo, into: runID, progress: progress) }
+            try store.finishRun(runID, status: .complete)
+            _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
+        } catch {
+            try? store.finishRun(runID, status: .failed, notes: "\(error)")
+            throw error
+        }
+        progress.finish()
+        return runID
+    }
+
+    private func evaluate(_ todo: [DatasetEntry], into runID: RunID, progress: Progress) throws {
+        let pipeline = PrefetchPipeline(entries: todo, preprocessing: row.preprocessing,
+                                        options: .init(batchSize: plan.options.batch, workers: plan.options.workers))
+        defer { pipeline.cancel() }
+        let grid = row.spec.stageCount == 2 ? row.spec.backbone.gridSize / 2 : 0
+        var skips = SkipSummary()
+        for batch in pipeline {
+            var results: [ImageResult] = batch.skipped.map { s in
+                skips.add(s.reason)
+                return ImageResult(image: ImageRecord(position: s.position, relativePath: s.path, classIndex: nil,
+                                                      labelSource: data.labelSource, width: nil, height: nil,
+                                                      fileSize: nil, skipReason: "\(s.reason.rawValue): \(s.message)"),
+                                   stages: [])
+            }
+            if !batch.entries.isEmpty {
+                let outputs = model.evaluate(batch.images, keys: batch.entries.map { UInt64($0.position) })
+                for (entry, out) in zip(batch.entries, outputs) {
+                    let stages = (0..<out.topClasses.count).map { s in
+                        StageOutput(stage: s + 1, topClasses: out.topClasses[s], topProbabilities: out.topProbabilities[s],
+                                    cumulativeFLOPs: Int64(model.flops[s]))
+                    }
+                    let selection = out.selection.map { sel -> StoredSelection in
+                        let region: StoredRegion = sel.window.map {
+                            .window(row: $0.row, column: $0.column, size: $0.size)
+                        } ?? .cells
+                        return StoredSelection(region: region, gridSide: grid, cells: sel.refinedCells,
+                                                        gcaScores: out.scores)
+                    }
+                    results.append(ImageResult(
+                        image: ImageRecord(position: entry.position, relativePath: entry.relativePath.description,
+                                           classIndex: entry.label >= 0 ? entry.label : nil,
+                                           labelSource: data.labelSource, width: nil, height: nil, fileSize: nil),
+                        stages: stages, selection: selection))
+                }
+            }
+            results.sort { $0.image.position < $1.image.position }
+            try store.write(results, to: runID)
+            progress.advance(by: results.count)
+        }
+        if skips.total > 0 { Progress.note("\(row.model.name): skipped \(skips)") }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Command-line overrides of a suite, and how to run it.
+public struct RunOptions {
+    public enum Mode: String, CaseIterable, Sendable {
+        case accuracy, throughput, all
+    }
+
+    /// Evaluate this folder instead of the suite's dataset path.
+    public var data: String?
+    /// Class list file (one name per line) instead of the suite's / the sorted folders.
+    public var classes: String?
+    /// Per model row: a weights file (or "random:SEED").
+    public var weights: [String: String] = [:]
+    /// The store (default: results/results.sqlite under the project root).
+    public var store: String?
+    /// Where reports go (default: Reports/ under the project root).
+    public var reports: String?
+    public var limit: Int?
+    public var every: Int?
+    public var batch: Int = 32
+    public var threads: Int = 1
+    /// Decode / preprocess workers ahead of the model.
+    public var workers: Int = 1
+    /// Replaces the suite's reported η values.
+    public var eta: [Double]?
+    /// (index, count) for --shard i/n.
+    public var shard: (index: Int, count: Int)?
+    public var mode: Mode = .all
+    /// Evaluate only these model rows.
+    public var only: [String]?
+    /// Wait for another writer instead of failing.
+    public var wait = false
+    /// Write reports after the run.
+    public var writeReports = true
+
+    public init() {}
+}
