@@ -243,7 +243,7 @@ public struct StagePrediction: Codable, Equatable, Sendable {
 /// How far `repro check` lets the current run drift from the baseline.
 public struct CheckTolerances: Codable, Equatable, Sendable {
     /// A prediction may flip where the top-2 margin is ≤ ε, an exit stage where the stage-1
-    /// confidence is within ε of the η (both sides are looked at).
+    /// confidence is within ε of the η — in the baseline and in the current run alike.
     public var epsilon: Double
     /// Largest |Δ confidence| per image and stage.
     public var confidence: Double

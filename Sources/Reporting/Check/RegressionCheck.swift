@@ -6,12 +6,13 @@ import Foundation
 /// - Stage FLOPs must be equal, exactly.
 /// - The image sets and labels must be equal.
 /// - Per image and stage: the confidence may move by at most `tolerances.confidence`; the
-///   predicted class may change only where the top-2 margin (baseline or current) is ≤ ε.
+///   predicted class may change only where the top-2 margin is ≤ ε in both runs (a near-tie).
 /// - Per image and η of `baseline.etas`: the exit stage may change only where the stage-1
-///   confidence (baseline or current) is within ε of that η; the final prediction may change
-///   only through such an exit change or an excused stage flip.
-/// - Per curve point: top-1 and stage-1 exits may move by the number of excused changes at
-///   that η plus the curve tolerance; GFLOPs by what the excused exit changes explain plus
+///   confidence is within ε of that η in both runs; the final prediction may change only
+///   through such an exit change or an excused stage flip.
+/// - Per curve point: top-1 may move by the number of excused final-prediction changes at that
+///   η that change the image's correctness (all of them when the label is unknown), stage-1
+///   exits by the number of excused exit changes, each plus the curve tolerance; GFLOPs by what the excused exit changes explain plus
 ///   `curveGFLOPs`. A curve point whose η is not in `baseline.etas` gets no excuse.
 public enum RegressionCheck {
     public static func compare(baseline: CheckBaseline, current: CheckBaseline,
@@ -46,6 +47,12 @@ public enum RegressionCheck {
         let threshold = Float(eta)
         for s in 0..<(stages.count - 1) where stages[s].confidence >= threshold { return s }
         return stages.count - 1
+    }
+
+    /// Whether a prediction change can move the top-1 count (unknown label: assume it can).
+    static func changesCorrectness(_ before: Int, _ after: Int, label: Int?) -> Bool {
+        guard let label else { return true }
+        return (before == label) != (after == label)
     }
 
     private static func f(_ x: Double, _ d: Int = 5) -> String { Fixed.string(x, d) }
@@ -91,13 +98,15 @@ public enum RegressionCheck {
             for s in 0..<stageCount {
                 let x = image.stages[s], y = now.stages[s]
                 if x.predicted != y.predicted {
-                    let margin = Double(min(x.margin, y.margin))
+                    let margin = Double(max(x.margin, y.margin))
                     let ok = margin <= tol.epsilon
                     stageFlipExcused[s] = ok
                     add(.stagePrediction, image: id, stage: s + 1, Double(x.predicted), Double(y.predicted), allowed: ok,
                         "image \(id): stage \(s + 1) prediction \(x.predicted) → \(y.predicted) (top-2 margin \(f(Double(x.margin))) → \(f(Double(y.margin))); "
-                            + (ok ? "a near-tie, ≤ ε \(f(tol.epsilon)))" : "> ε \(f(tol.epsilon)))"))
-                    if ok && stageCount == 1 { excusedSingleStage += 1 }
+                            + (ok ? "a near-tie, both ≤ ε \(f(tol.epsilon)))" : "not a near-tie: ε \(f(tol.epsilon)))"))
+                    if ok && stageCount == 1 && changesCorrectness(x.predicted, y.predicted, label: image.label) {
+                        excusedSingleStage += 1
+                    }
                 }
                 let dc = abs(Double(x.confidence) - Double(y.confidence))
                 if dc > tol.confidence {
@@ -112,24 +121,26 @@ public enum RegressionCheck {
             var exitPair = (0, 0)
             for (k, eta) in sortedEtas.enumerated() {
                 let eb = exitStage(image.stages, eta: eta), ec = exitStage(now.stages, eta: eta)
-                let near = abs(c0 - eta) <= tol.epsilon || abs(c1 - eta) <= tol.epsilon
+                let near = abs(c0 - eta) <= tol.epsilon && abs(c1 - eta) <= tol.epsilon
                 if eb != ec {
                     exitPair = (eb, ec)
                     if near { exitOK.append(eta); excusedExit[k] += 1 } else { exitBad.append(eta) }
                 }
-                if image.stages[eb].predicted != now.stages[ec].predicted {
+                let before = image.stages[eb].predicted, after = now.stages[ec].predicted
+                if before != after {
                     let ok = eb == ec ? stageFlipExcused[eb] : near
-                    if ok { finalOK.append(eta); excusedFinal[k] += 1 } else { finalBad.append(eta) }
+                    if ok { finalOK.append(eta) } else { finalBad.append(eta) }
+                    if ok && changesCorrectness(before, after, label: image.label) { excusedFinal[k] += 1 }
                 }
             }
             let conf = "stage-1 confidence \(f(c0)) → \(f(c1))"
             if !exitBad.isEmpty {
                 add(.exitStage, image: id, etas: exitBad, c0, c1, allowed: false,
-                    "image \(id): exits at stage \(exitPair.1 + 1) instead of \(exitPair.0 + 1) at \(etaRanges(exitBad, grid: sortedEtas)); \(conf), not within ε of η")
+                    "image \(id): exits at stage \(exitPair.1 + 1) instead of \(exitPair.0 + 1) at \(etaRanges(exitBad, grid: sortedEtas)); \(conf), not both within ε of η")
             }
             if !exitOK.isEmpty {
                 add(.exitStage, image: id, etas: exitOK, c0, c1, allowed: true,
-                    "image \(id): exit stage changes at \(etaRanges(exitOK, grid: sortedEtas)); \(conf), within ε \(f(tol.epsilon)) of η")
+                    "image \(id): exit stage changes at \(etaRanges(exitOK, grid: sortedEtas)); \(conf), both within ε \(f(tol.epsilon)) of η")
             }
             if !finalBad.isEmpty {
                 add(.finalPrediction, image: id, etas: finalBad, nil, nil, allowed: false,
