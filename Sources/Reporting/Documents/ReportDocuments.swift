@@ -93,9 +93,7 @@ public enum ReportDocuments {
         var names = Set<String>()
         var files: [ReportFile] = []
         var rendered: [RGBImage] = []
-        var text = "# Sample overlays\n\n" + provenance.markdown()
-        text += "Unselected cells are greyed; the grid is the coarse stage's; an outlined square is LF-ViT's focus window. "
-            + "An image decided at stage 1 shows only the grid.\n\n"
+        var body = ""
         for s in samples {
             guard !s.name.isEmpty, s.name.allSatisfy(allowed.contains), !s.name.hasPrefix("."),
                   names.insert(s.name).inserted, s.name != "strip" else {
@@ -105,14 +103,17 @@ public enum ReportDocuments {
             rendered.append(image)
             let path = "figures/samples/\(s.name).png"
             files.append(ReportFile(path: path, contents: .png(image)))
-            text += "## " + MarkdownTable.escape(s.name) + "\n\n![\(MarkdownTable.escape(s.caption))](\(path))\n\n"
+            body += "## " + MarkdownTable.escape(s.name) + "\n\n![\(MarkdownTable.escape(s.caption))](\(path))\n\n"
                 + MarkdownTable.escape(s.caption) + "\n\n"
         }
+        var text = "# Sample overlays\n\n" + provenance.markdown()
+        text += "Unselected cells are greyed; the grid is the coarse stage's; an outlined square is LF-ViT's focus window. "
+            + "An image decided at stage 1 shows only the grid.\n\n"
         if rendered.count > 1 {
             files.append(ReportFile(path: "figures/samples/strip.png", contents: .png(try RegionOverlay.strip(rendered))))
-            text = text.replacingOccurrences(of: "shows only the grid.\n\n",
-                                             with: "shows only the grid.\n\n![All samples, left to right in the order below](figures/samples/strip.png)\n\n")
+            text += "![All samples, left to right in the order below](figures/samples/strip.png)\n\n"
         }
+        text += body
         return [ReportFile(path: "samples.md", contents: .text(text))] + files
     }
 }

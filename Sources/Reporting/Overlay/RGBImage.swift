@@ -41,6 +41,10 @@ public struct RGBImage: Equatable, Sendable {
 
     /// Writes the image as an 8-bit RGB PNG (same pixels → same bytes; see `PNGWriter`).
     public func writePNG(to path: String) throws {
+        // `pixels` is settable: check it still fits before libpng reads it.
+        guard pixels.count == width * height * 3 else {
+            throw ReportError.invalidImage("\(pixels.count) bytes for a \(width)×\(height) RGB image (need \(width * height * 3))")
+        }
         do {
             try PNGWriter.write(pixels: pixels, width: width, height: height, channels: 3, to: path)
         } catch {
