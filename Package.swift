@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [
-            "Harness", "ViT", "Reporting",
+            "Harness", "ViT", "RunStore", "ImageData", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "ViTTests", dependencies: ["ViT"], exclude: ["Fixtures"], swiftSettings: optimized),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
         .testTarget(name: "CLITests", dependencies: []),

@@ -21,7 +21,8 @@ struct ModelParityTests {
         var weights: StateDict
         var kind: String
         var configJSON: Data
-        var minRelativeGap: Float?
+        /// Per image: the smallest relative score gap at a selection boundary (nil: none).
+        var minRelativeGap: [Float?] = []
 
         init(_ name: String) throws {
             io = try SafeTensors.read(path: directory.appendingPathComponent("\(name).io.safetensors").path)
@@ -32,7 +33,10 @@ struct ModelParityTests {
             }
             self.kind = kind
             configJSON = Data(config.utf8)
-            if case let .string(gap)? = io.extras["min_rel_gap"] { minRelativeGap = Float(gap) }
+            if case let .string(gaps)? = io.extras["min_rel_gap"],
+               let list = try? JSONSerialization.jsonObject(with: Data(gaps.utf8)) as? [Any] {
+                minRelativeGap = list.map { ($0 as? NSNumber).map { $0.floatValue } }
+            }
         }
 
         func tensor(_ key: String) throws -> Tensor {
@@ -77,7 +81,8 @@ struct ModelParityTests {
             if config.regionScore != .random {
                 #expect(out.scores.maxAbsDifference(gca) <= 1e-5 * max(1, gca.scalars.map(abs).max()!), "\(name) scores")
             }
-            let nearTie = (f.minRelativeGap ?? 1) < 1e-5
+            // A near-tie (relative gap < 1e-5) may legitimately select differently: logged, not failed.
+            let nearTie = f.minRelativeGap.contains { ($0 ?? 1) < 1e-5 }
             let cells = try f.tensor("stage2.cells")
             let k = cells.shape[1]
             for b in 0..<out.selections.count {
