@@ -5,6 +5,7 @@ struct Repro: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproduce CF-ViT and LF-ViT results on the CPU.",
-        subcommands: [Bench.self, Flops.self, Merge.self]
+        subcommands: [Run.self, Bench.self, Flops.self, Merge.self],
+        defaultSubcommand: Run.self
     )
 }

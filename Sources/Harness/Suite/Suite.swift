@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 import ViT
 
 /// A suite is a data file (experiments/suites/NAME.json): the dataset, the models (or ablation
@@ -14,9 +15,14 @@ public struct Suite: Codable, Equatable {
     /// η values reported in tables (the sweep itself always covers 0.00…0.99 and 1.0).
     public var eta: [Double]
     public var throughput: ThroughputSpec?
-    /// Which report documents to write (see Reporting).
-    public var tables: [String]?
+    /// Ablation / comparison tables for the reports (rows = model names, columns from a fixed set).
+    public var tables: [TableSpec]?
+    /// Table 1 (full resolution vs stage 1 only); default: derived from the models.
+    public var table1: Table1Spec?
+    /// The papers' own numbers for these rows, shown beside the measured ones.
     public var paper: [PaperNumber]?
+    /// Label of the paper columns, e.g. "paper (ImageNet)".
+    public var paperLabel: String?
 
     public struct DatasetSpec: Codable, Equatable {
         /// A folder, relative to the project root or absolute.
@@ -47,19 +53,9 @@ public struct Suite: Codable, Equatable {
         public var eta: [Double]?
     }
 
-    /// One published number, placed beside the measured one in reports.
-    public struct PaperNumber: Codable, Equatable {
-        /// The suite model row it belongs to.
-        public var model: String
-        public var eta: Double?
-        public var top1: Double?
-        public var gflops: Double?
-        public var throughput: Double?
-        public var source: String
-    }
-
     enum CodingKeys: String, CodingKey {
-        case name, description, include, dataset, models, eta, throughput, tables, paper
+        case name, description, include, dataset, models, eta, throughput, tables, table1, paper
+        case paperLabel = "paper_label"
     }
 }
 

@@ -1,0 +1,78 @@
+import Foundation
+import ImageData
+import RunStore
+import Tensor
+import ViT
+
+/// Throughput mode for one model row: real batched early exit at each η, on images decoded
+/// once and held in memory, timed after warm-up. The timer covers the model call per batch
+/// (downsample, stage 1, exit test, stage 2 on the images below η), not decoding.
+struct ThroughputRun {
+    let plan: SuitePlan
+    let row: SuitePlan.ModelRow
+    let model: LoadedModel
+    let data: SuiteDataset
+    let store: RunStore
+    let datasetID: DatasetID
+    let gitRevision: String
+
+    struct Point {
+        var eta: Double?
+        var imagesPerSecond: Double
+        var stage1ExitShare: Double?
+    }
+
+    func run() throws -> (RunID, [Point]) {
+        let settings = plan.suite.throughput ?? Suite.ThroughputSpec(batch: plan.options.batch, images: 256, warmup: 2, eta: nil)
+        let batchSize = plan.options.batch
+        let count = min(settings.images, data.entries.count)
+        let entries = Array(data.entries.prefix(count))
+        // Decode everything first: the timed loop must not wait for images.
+        var batches: [(images: Tensor, keys: [UInt64])] = []
+        let pipeline = PrefetchPipeline(entries: entries, preprocessing: row.preprocessing,
+                                        options: .init(batchSize: batchSize, workers: max(1, Compute.threads)))
+        for b in pipeline where !b.entries.isEmpty {
+            batches.append((b.images, b.entries.map { UInt64($0.position) }))
+        }
+        guard !batches.isEmpty else { throw SuiteError("\(row.model.name): no decodable images for the throughput run") }
+        let etas: [Double?] = row.spec.stageCount == 2
+            ? Array(Set(row.etas + (settings.eta ?? []))).sorted().map { Optional($0) }
+            : [nil]
+        let hash = try SpecHash.hash(["repro-throughput-v1", SpecHash.canonicalJSON(row.spec),
+                                      SpecHash.canonicalJSON(row.preprocessing), model.weightsSHA256 ?? row.weights,
+                                      data.info.key, "\(batchSize)", "\(Compute.threads)"])
+        let provenance = RunProvenance(
+            suite: plan.suite.name, modelName: row.model.name, variant: row.model.from == nil ? "" : row.model.name,
+            mode: .throughput, specHash: hash, modelSpecJSON: try SpecHash.canonicalJSON(row.spec),
+            stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
+            threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
+            weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
+            datasetPath: plan.dataPath, notes: "throughput on the first \(count) images")
+        let runID = try store.createRun(provenance, dataset: datasetID)
+        var points: [Point] = []
+        let images = batches.reduce(0) { $0 + $1.images.shape[0] }
+        for eta in etas {
+            for w in 0..<settings.warmup { model.earlyExit(batches[w % batches.count].images, eta: eta, keys: batches[w % batches.count].keys) }
+            var seconds = 0.0
+            var exits = 0
+            for b in batches {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                exits += model.earlyExit(b.images, eta: eta, keys: b.keys)
+                seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            }
+            let covers = row.spec.stageCount == 2
+                ? "forwardEarlyExit per batch: bilinear downsample, stage 1, exit test, stage 2 on images below η; decoding excluded"
+                : "forward per batch: patch embed, blocks, head; decoding excluded"
+            try store.recordThroughput(ThroughputMeasurement(
+                eta: eta, batchSize: batchSize, threads: Compute.threads, warmupBatches: settings.warmup,
+                imagesTimed: images, seconds: seconds, timerCovers: covers, measuredUTC: Date()), for: runID)
+            let share = row.spec.stageCount == 2 ? Double(exits) / Double(images) : nil
+            points.append(Point(eta: eta, imagesPerSecond: Double(images) / seconds, stage1ExitShare: share))
+            let etaText = eta.map { String(format: "η %.2f", $0) } ?? "baseline"
+            Progress.note(String(format: "%@ throughput %@: %.1f images/s", row.model.name, etaText, Double(images) / seconds)
+                          + (share.map { String(format: " (%.0f%% exit at stage 1)", 100 * $0) } ?? ""))
+        }
+        try store.finishRun(runID, status: .complete)
+        return (runID, points)
+    }
+}

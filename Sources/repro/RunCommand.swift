@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Tensor
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a suite: evaluate its models over the η sweep, store every image, write the reports.",
+        discussion: """
+            The default command: `repro --suite table2` is `repro run --suite table2`. Suites are \
+            files in experiments/suites/. Accuracy mode runs both stages on every image and stores \
+            per-image outputs in the results store; the η sweep is computed from them. Throughput \
+            mode times real batched early exit at the suite's η points. A re-run resumes where an \
+            interrupted run stopped and skips runs that are complete.
+            """)
+
+    @Option(help: "Suite name (experiments/suites/NAME.json) or path to a suite file.")
+    var suite = "table2"
+
+    @Option(help: "Evaluate this ImageNet-style folder instead of the suite's data.")
+    var data: String?
+
+    @Option(help: "Class list file (one class folder name per line, in index order), e.g. experiments/imagenet_classes.txt.")
+    var classes: String?
+
+    @Option(name: .customLong("weights"), help: ArgumentHelp("Weights for a model row: MODEL=FILE (.pth or .safetensors); repeatable.", valueName: "MODEL=FILE"))
+    var weightsList: [String] = []
+
+    @Option(name: .customLong("db"), help: "Results store (default: results/results.sqlite in the project).")
+    var store: String?
+
+    @Option(help: "Folder for the reports (default: Reports/ in the project).")
+    var reports: String?
+
+    @Option(help: "Evaluate only the first N images (after --every).")
+    var limit: Int?
+
+    @Option(help: "Evaluate every K-th image (positions divisible by K).")
+    var every: Int?
+
+    @Option(help: "Images per batch.")
+    var batch = 32
+
+    @Option(help: "Image decoding workers running ahead of the model.")
+    var workers = 1
+
+    @Option(help: ArgumentHelp("η values to report, comma-separated (replaces the suite's).", valueName: "LIST"))
+    var eta: String?
+
+    @Option(help: ArgumentHelp("Evaluate shard i of n (images with position % n == i); merge shards with `repro merge`.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(help: "accuracy, throughput or all.")
+    var mode: String = "all"
+
+    @Option(name: .customLong("model"), help: "Run only this model row (repeatable).")
+    var models: [String] = []
+
+    @Flag(help: "Wait for another process writing the same store instead of failing.")
+    var wait = false
+
+    @Flag(help: "Do not write reports.")
+    var noReport = false
+
+    @OptionGroup var compute: ComputeOptions
+
+    func options() throws -> RunOptions {
+        var o = RunOptions()
+        o.data = data
+        o.classes = classes
+        for item in weightsList {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex, item.index(after: eq) != item.endIndex else {
+                throw ValidationError("--weights takes MODEL=FILE, got '\(item)'")
+            }
+            o.weights[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        o.store = store
+        o.reports = reports
+        o.limit = limit
+        o.every = every
+        o.batch = batch
+        o.workers = workers
+        if let eta {
+            o.eta = try eta.split(separator: ",").map {
+                guard let v = Double($0.trimmingCharacters(in: .whitespaces)), (0...1.5).contains(v) else {
+                    throw ValidationError("--eta takes numbers in [0, 1.5] separated by commas, got '\(eta)'")
+                }
+                return v
+            }
+        }
+        if let shard {
+            let parts = shard.split(separator: "/")
+            guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n > 0, i >= 0, i < n else {
+                throw ValidationError("--shard takes i/n with 0 ≤ i < n, got '\(shard)'")
+            }
+            o.shard = (i, n)
+        }
+        guard let m = RunOptions.Mode(rawValue: mode) else {
+            throw ValidationError("--mode takes accuracy, throughput or all, got '\(mode)'")
+        }
+        o.mode = m
+        o.only = models.isEmpty ? nil : models
+        o.wait = wait
+        o.writeReports = !noReport
+        return o
+    }
+
+    func validate() throws {
+        _ = try options()
+        if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let every, every < 1 { throw ValidationError("--every must be at least 1") }
+    }
+
+    func run() throws {
+        var o = try options()
+        o.threads = compute.apply()
+        SynthHook.install()
+        do {
+            let plan = try SuitePlan.make(suiteName: suite, options: o)
+            let outcome = try SuiteRunner.run(plan)
+            if !outcome.summary.isEmpty {
+                print(outcome.summary)
+                print("")
+                print("reports: \(plan.reportsPath)/\(plan.suite.name).md (and \(outcome.reportFiles.count - 2) more in \(plan.reportsPath)/\(plan.suite.name)/)")
+            }
+            print("store:   \(plan.storePath)")
+        } catch let error as SuiteError {
+            throw CLIError(error.description)
+        }
+    }
+}
+
+/// A message for the user and a non-zero exit, without a stack of error types.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
