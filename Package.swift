@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["ImageData", "RunStore", "Tensor"]),
     ],
     // Swift 5 language mode: the numeric code shares raw buffers across worker threads by
     // design (disjoint ranges), which Swift 6's Sendable checking cannot express.
