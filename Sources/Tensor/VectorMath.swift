@@ -23,7 +23,11 @@ func horizontalSum(_ v: Float8) -> Float { v.sum() }
 public func exp8(_ x: Float8) -> Float8 {
     let lo = Float8(repeating: -87.33654), hi = Float8(repeating: 88.37626)
     var v = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
-    let n = (v * 1.442_695_04).rounded(.toNearestOrEven)
+    // n = round(v·log2 e) by the 1.5·2^23 trick: adding it leaves the rounded integer in the low
+    // mantissa bits (generic SIMD float→int conversion is not vectorized by the compiler).
+    let magic = Float8(repeating: 12_582_912)
+    let t = v * 1.442_695_04 + magic
+    let n = t - magic
     v = v - n * 0.693_359_375
     v = v - n * -2.121_944_4e-4
     var p = Float8(repeating: 1.987_569_15e-4)
@@ -33,8 +37,9 @@ public func exp8(_ x: Float8) -> Float8 {
     p = p * v + 0.166_666_55
     p = p * v + 0.5
     p = p * v * v + v + 1
-    // 2^n via the exponent field; n ∈ [-126, 127] after the clamp above.
-    let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    // 2^n via the exponent field; n ∈ [-126, 128] after the clamp above.
+    let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let bits = (ni &+ 127) &<< 23
     let scale = unsafeBitCast(bits, to: Float8.self)
     let r = p * scale
     return r.replacing(with: 0, where: x .< lo)

@@ -11,9 +11,23 @@ struct ModelParityTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/models")
 
-    static var fixtureNames: [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    /// The documented full check: `REPRO_PARITY_DIR=DIR swift test --filter ModelParityTests` after
+    /// `python3 experiments/fixtures/make_model_fixtures.py --size deit-s --out DIR` adds the
+    /// DeiT-S / LV-ViT-S-size fixtures (too large to commit) to the committed tiny ones.
+    static var directories: [URL] {
+        [directory] + (ProcessInfo.processInfo.environment["REPRO_PARITY_DIR"].map { [URL(fileURLWithPath: $0)] } ?? [])
+    }
+
+    static func names(in dir: URL) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return files.filter { $0.hasSuffix(".io.safetensors") }.map { String($0.dropLast(".io.safetensors".count)) }.sorted()
+    }
+
+    static var fixtureNames: [String] { names(in: directory) }
+
+    /// "name" for committed fixtures, "DIR/name" for the extra directory.
+    static var allFixtures: [String] {
+        directories.enumerated().flatMap { i, dir in names(in: dir).map { i == 0 ? $0 : dir.appendingPathComponent($0).path } }
     }
 
     struct Fixture {
@@ -25,8 +39,9 @@ struct ModelParityTests {
         var minRelativeGap: [Float?] = []
 
         init(_ name: String) throws {
-            io = try SafeTensors.read(path: directory.appendingPathComponent("\(name).io.safetensors").path)
-            weights = try SafeTensors.read(path: directory.appendingPathComponent("\(name).weights.safetensors").path)
+            let base = name.hasPrefix("/") ? URL(fileURLWithPath: name) : directory.appendingPathComponent(name)
+            io = try SafeTensors.read(path: base.path + ".io.safetensors")
+            weights = try SafeTensors.read(path: base.path + ".weights.safetensors")
             guard case let .string(format)? = io.extras["format"], format == "repro-fixture",
                   case let .string(kind)? = io.extras["kind"], case let .string(config)? = io.extras["config"] else {
                 throw FixtureError.badMetadata(name)
@@ -57,7 +72,7 @@ struct ModelParityTests {
         #expect(Self.fixtureNames.count >= 8)
     }
 
-    @Test(arguments: fixtureNames)
+    @Test(arguments: allFixtures)
     func matchesReference(name: String) throws {
         let f = try Fixture(name)
         switch f.kind {

@@ -149,3 +149,24 @@ struct TwoStagePropertyTests {
         #expect(error?.mismatchedKeys.contains("pos_embed_list.0") == true)
     }
 }
+
+/// Checkpoint layouts against the key counts the spec lists for the official models
+/// (spec/cf-vit.md §10, spec/lf-vit.md §8): a layout drift would reject real checkpoints.
+struct LayoutTests {
+    @Test func officialKeyCountsAndParameterCounts() {
+        func count(_ name: String) -> (keys: Int, params: Int) {
+            let layout = KeyMap.layout(for: ModelPresets.spec(named: name)!)
+            return (layout.count, layout.reduce(0) { $0 + $1.shape.reduce(1, *) })
+        }
+        #expect(count("cf-vit-deit-s-7x7").keys == 159)
+        #expect(count("cf-vit-deit-s-7x7").params == 23_252_200)
+        #expect(count("cf-vit-deit-s-9x9").params == 23_313_640)
+        #expect(count("lf-vit-deit-s-7x7").keys == 159)
+        // 211 entries in the official LV-ViT checkpoint: the 208 tensors the model uses plus the
+        // three BatchNorm `num_batches_tracked` counters, which loading accepts and ignores.
+        let lv = KeyMap.layout(for: ModelPresets.spec(named: "cf-vit-lvvit-s-7x7")!)
+        #expect(lv.count + 3 == 211)
+        #expect(!lv.contains { $0.key.hasSuffix("attn.qkv.bias") })
+        #expect(lv.contains { $0.key == "aux_head.weight" && $0.shape == [1000, 384] })
+    }
+}

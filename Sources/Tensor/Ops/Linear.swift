@@ -12,31 +12,52 @@ public enum Linear {
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int,
         _ out: UnsafeMutablePointer<Float>, accumulate: Bool = false, scale: Float = 1
     ) {
-        let body = { (range: Range<Int>) in
-            let m = range.count
-            let xr = x + range.lowerBound * inFeatures
-            let outr = out + range.lowerBound * outFeatures
-            BLAS.sgemm(transA: false, transB: true, m: m, n: outFeatures, k: inFeatures, alpha: scale,
-                       a: xr, lda: inFeatures, b: weight, ldb: inFeatures,
-                       beta: accumulate ? 1 : 0, c: outr, ldc: outFeatures)
-            if let bias { addBias(outr, rows: m, width: outFeatures, bias, scale: scale) }
-        }
-        if Compute.strategy == .rowSplit {
-            // Rows per worker are kept a multiple of 8 where possible so sgemm's micro-kernel
-            // tiles are not split across threads.
-            parallelRanges(rows, minPerChunk: 16, body)
+        if Compute.strategy == .rowSplit && Compute.threads > 1 {
+            // Split the output features, not the rows: each worker then packs only its share of
+            // the weight matrix, which dominates the cost when there are few rows (batch 1: 197
+            // tokens against 384×1536 weights). With many rows, split rows instead.
+            if rows >= 1024 {
+                parallelRanges(rows, minPerChunk: 64) { range in
+                    gemm(x + range.lowerBound * inFeatures, rows: range.count, inFeatures: inFeatures,
+                         weight: weight, bias: bias, columns: 0..<outFeatures, outFeatures: outFeatures,
+                         out + range.lowerBound * outFeatures, accumulate: accumulate, scale: scale)
+                }
+            } else {
+                // Column chunks are multiples of 16 so that sgemm's micro-tiles stay whole.
+                let blocks = (outFeatures + 15) / 16
+                parallelRanges(blocks, minPerChunk: 2) { range in
+                    let cols = (range.lowerBound * 16)..<min(outFeatures, range.upperBound * 16)
+                    gemm(x, rows: rows, inFeatures: inFeatures, weight: weight, bias: bias, columns: cols,
+                         outFeatures: outFeatures, out, accumulate: accumulate, scale: scale)
+                }
+            }
         } else {
-            body(0..<rows)
+            gemm(x, rows: rows, inFeatures: inFeatures, weight: weight, bias: bias, columns: 0..<outFeatures,
+                 outFeatures: outFeatures, out, accumulate: accumulate, scale: scale)
         }
+    }
+
+    /// out[:, cols] (=|+=) scale·(x · w[cols, :]ᵀ + b[cols]) for one block of rows.
+    @inline(__always)
+    static func gemm(_ x: UnsafePointer<Float>, rows m: Int, inFeatures: Int, weight: UnsafePointer<Float>,
+                     bias: UnsafePointer<Float>?, columns: Range<Int>, outFeatures: Int,
+                     _ out: UnsafeMutablePointer<Float>, accumulate: Bool, scale: Float) {
+        let n = columns.count
+        guard m > 0, n > 0 else { return }
+        let c = out + columns.lowerBound
+        BLAS.sgemm(transA: false, transB: true, m: m, n: n, k: inFeatures, alpha: scale,
+                   a: x, lda: inFeatures, b: weight + columns.lowerBound * inFeatures, ldb: inFeatures,
+                   beta: accumulate ? 1 : 0, c: c, ldc: outFeatures)
+        if let bias { addBias(c, rows: m, width: n, stride: outFeatures, bias + columns.lowerBound, scale: scale) }
     }
 
     /// out[r, :] += bias for every row.
     @inline(__always)
-    static func addBias(_ out: UnsafeMutablePointer<Float>, rows: Int, width: Int, _ bias: UnsafePointer<Float>,
-                        scale: Float) {
+    static func addBias(_ out: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                        _ bias: UnsafePointer<Float>, scale: Float) {
         let s8 = Float8(repeating: scale)
         for r in 0..<rows {
-            let o = out + r * width
+            let o = out + r * stride
             var j = 0
             if scale == 1 {
                 while j + 8 <= width { store8(load8(o + j) + load8(bias + j), o + j); j += 8 }
