@@ -63,3 +63,20 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+
+extension Tensor {
+    /// Rows `range` of the first dimension, copied.
+    public func slice(_ range: Range<Int>) -> Tensor {
+        let width = shape.isEmpty ? 1 : count / max(shape[0], 1)
+        return Tensor(shape: [range.count] + shape.dropFirst(),
+                      scalars: Array(scalars[(range.lowerBound * width)..<(range.upperBound * width)]))
+    }
+
+    /// Tensors stacked along the first dimension (all other dimensions equal).
+    public static func concatenate(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty, "nothing to concatenate")
+        let rest = Array(parts[0].shape.dropFirst())
+        precondition(parts.allSatisfy { Array($0.shape.dropFirst()) == rest }, "shapes differ beyond the first dimension")
+        return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }] + rest, scalars: parts.flatMap(\.scalars))
+    }
+}

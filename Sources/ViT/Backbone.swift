@@ -50,7 +50,8 @@ final class Backbone {
         let qkv = workspace.buffer(.qkv, rows * 3 * d)
         let attn = workspace.buffer(.attention, rows * d)
         let hidden = workspace.buffer(.hidden, rows * c.mlpHidden)
-        let scratch = workspace.buffer(.scratch, Attention.scratchCount(tokens: n))
+        let attentionWorkers = Attention.workers(tasks: batch * c.numHeads)
+        let scratch = workspace.buffer(.scratch, Attention.scratchCount(tokens: n, workers: attentionWorkers))
         let clsRows = clsTap == nil ? nil : workspace.buffer(.clsRows, batch * c.numHeads * n)
         var maps: [Float] = mapTap == nil ? [] : [Float](repeating: 0, count: batch * c.numHeads * n * n)
         let scale = 1 / Float(c.headDim).squareRoot()
@@ -62,7 +63,7 @@ final class Backbone {
                            outFeatures: 3 * d, qkv)
             maps.withUnsafeMutableBufferPointer { m in
                 Attention.forward(qkv: qkv, batch: batch, tokens: n, heads: c.numHeads, headDim: c.headDim,
-                                  scale: scale, out: attn, scratch: scratch,
+                                  scale: scale, workers: attentionWorkers, out: attn, scratch: scratch,
                                   probs: mapTap == nil ? nil : m.baseAddress, clsRows: clsRows)
                 if let mapTap { mapTap(l, m.baseAddress!) }
             }

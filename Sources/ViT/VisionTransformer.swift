@@ -3,7 +3,9 @@ import Tensor
 /// A plain vision transformer (the DeiT-S / LV-ViT-S baselines).
 public final class VisionTransformer {
     public let config: ViTConfig
+    let weights: ModelWeights
     let backbone: Backbone
+    private var workers: [Backbone] = []
 
     /// Outputs of one forward pass. Optional taps are filled only when asked for.
     public struct Output {
@@ -20,15 +22,37 @@ public final class VisionTransformer {
     public init(config: ViTConfig, stateDict: StateDict) throws {
         try ModelLoader.check(stateDict, spec: .vit(config))
         self.config = config
-        backbone = Backbone(config: config, weights: ModelWeights(stateDict, spec: .vit(config)))
+        weights = ModelWeights(stateDict, spec: .vit(config))
+        backbone = Backbone(config: config, weights: weights)
     }
 
-    /// images: [B, C, S, S] normalized, S = config.imageSize → Output
+    /// images: [B, C, S, S] normalized, S = config.imageSize → Output. Without taps, a batch
+    /// is split across threads when `Compute` says so (one backbone with its own buffers each).
     public func forward(_ images: Tensor, features: Bool = false, attention: Bool = false) -> Output {
         let c = config
         precondition(images.rank == 4 && images.shape[1] == c.inChannels && images.shape[2] == c.imageSize
                      && images.shape[3] == c.imageSize,
                      "expected [B, \(c.inChannels), \(c.imageSize), \(c.imageSize)], got \(images.shape)")
+        let batch = images.shape[0]
+        guard Compute.splitsImages(batch: batch), !features, !attention else {
+            return forward(images, features: features, attention: attention, on: backbone)
+        }
+        let n = min(Compute.threads, batch)
+        while workers.count < n { workers.append(Backbone(config: config, weights: weights)) }
+        var parts = [Tensor?](repeating: nil, count: n)
+        parts.withUnsafeMutableBufferPointer { parts in
+            parallelFor(n) { w in
+                let range = (batch * w / n)..<(batch * (w + 1) / n)
+                parts[w] = Compute.asWorker {
+                    forward(images.slice(range), features: false, attention: false, on: workers[w]).logits
+                }
+            }
+        }
+        return Output(logits: .concatenate(parts.map { $0! }), features: nil, attention: nil)
+    }
+
+    private func forward(_ images: Tensor, features: Bool, attention: Bool, on backbone: Backbone) -> Output {
+        let c = config
         let batch = images.shape[0]
         let n = c.numTokens, d = c.embedDim
         let ws = backbone.workspace

@@ -6,9 +6,9 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Threads for the numeric kernels (default: all cores).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Who owns the cores during a GEMM: 'rows' (split rows across threads, single-threaded BLAS) or 'blas' (OpenBLAS threads).",
-                               valueName: "rows|blas"))
-    var strategy: Compute.Strategy = .rowSplit
+    @Option(help: ArgumentHelp("Who owns the cores: 'images' (each thread runs whole micro-batches), 'rows' (every GEMM split across threads), 'blas' (OpenBLAS threads) or 'auto' (images for batches of 2+ images per thread, else rows).",
+                               valueName: "auto|images|rows|blas"))
+    var strategy: Compute.Strategy = .auto
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }

@@ -40,12 +40,12 @@ struct RunLifecycleTests {
     let suite: String
 
     init() throws {
-        data = try Fixture.dataset(in: dir, classes: 3, perClass: 40)
+        data = try Fixture.dataset(in: dir, classes: 3, perClass: 80)
         suite = try Fixture.suite(in: dir, data: data)
     }
 
     func runArgs(_ db: String, _ extra: [String] = []) -> [String] {
-        ["--suite", suite, "--db", db, "--reports", dir + "/Reports", "--batch", "4", "--threads", "1",
+        ["--suite", suite, "--db", db, "--reports", dir + "/Reports", "--batch", "4", "--threads", "2",
          "--mode", "accuracy", "--no-report"] + extra
     }
 
@@ -55,13 +55,13 @@ struct RunLifecycleTests {
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try CLI.run(runArgs(b)).status == 0)
         let reference = try Self.dump(a)
-        #expect(reference.count == 3 * 40 * (1 + 2 + 2) + 2 * 3 * 40)
+        #expect(reference.count == 3 * 80 * (1 + 2 + 2) + 2 * 3 * 80)
         #expect(try Self.dump(b) == reference, "same suite, weights and data must give identical stored outputs")
 
         // Kill part-way (SIGKILL), then resume: the rows equal an uninterrupted run's.
         let p = CLI.start(runArgs(k, ["--model", "cf-vit"]))
         let deadline = Date().addingTimeInterval(60)
-        while Self.recorded(k) < 2 * 12 && Date() < deadline { usleep(20_000) }
+        while Self.recorded(k) < 8 && Date() < deadline { usleep(5_000) }
         // While it runs, a second writer on the same store is refused with a clear message.
         let second = try CLI.run(runArgs(k, ["--model", "vit"]))
         kill(p.process.processIdentifier, SIGKILL)
@@ -70,7 +70,7 @@ struct RunLifecycleTests {
         #expect(second.status != 0)
         #expect(second.stderr.contains("lock") || second.stderr.contains("in use") || second.stderr.contains("another"),
                 "\(second.stderr)")
-        #expect(partial > 0 && partial < 2 * 120, "the kill should land mid-run (recorded \(partial) rows)")
+        #expect(partial > 0 && partial < 2 * 240, "the kill should land mid-run (recorded \(partial) rows)")
         let resumed = try CLI.run(runArgs(k))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resuming"))

@@ -92,9 +92,10 @@ struct KernelParityTests {
         var out = [Float](repeating: 0, count: batch * tokens * dim)
         var probs = [Float](repeating: 0, count: batch * heads * tokens * tokens)
         var cls = [Float](repeating: 0, count: batch * heads * tokens)
-        var scratch = [Float](repeating: 0, count: Attention.scratchCount(tokens: tokens))
+        let workers = Attention.workers(tasks: batch * heads)
+        var scratch = [Float](repeating: 0, count: Attention.scratchCount(tokens: tokens, workers: workers))
         Attention.forward(qkv: qkv, batch: batch, tokens: tokens, heads: heads, headDim: headDim, scale: scale,
-                          out: &out, scratch: &scratch, probs: &probs, clsRows: &cls)
+                          workers: workers, out: &out, scratch: &scratch, probs: &probs, clsRows: &cls)
         let ref = Naive.attention(qkv, batch: batch, tokens: tokens, heads: heads, headDim: headDim, scale: scale)
         #expect(maxAbs(out, ref.out) < 2e-6)
         #expect(maxAbs(probs, ref.probs) < 2e-6)

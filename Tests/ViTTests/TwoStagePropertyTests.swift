@@ -23,9 +23,11 @@ struct TwoStagePropertyTests {
         for eta in [0.0, 0.3, 0.5, 0.7, 1.0, 1.01] {
             let ee = m.forwardEarlyExit(images, threshold: eta)
             for b in 0..<6 {
+                // The two paths may batch differently across threads (other suites change the
+                // thread count concurrently), which moves GEMM results by an ulp at most.
                 let p1 = Classification.probabilities(both.stage1Logits.row(b)).max()!
-                #expect(ee.stage1Confidence[b] == p1)
-                #expect(ee.exited[b] == (p1 >= Float(eta)))
+                #expect(abs(ee.stage1Confidence[b] - p1) <= 1e-6)
+                #expect(ee.exited[b] == (ee.stage1Confidence[b] >= Float(eta)))
                 let expected = ee.exited[b] ? both.stage1Logits.row(b) : both.stage2Logits.row(b)
                 let got = ee.logits.row(b)
                 for j in 0..<k { #expect(abs(got[got.startIndex + j] - expected[expected.startIndex + j]) < 1e-5) }

@@ -35,7 +35,7 @@ struct AccuracyRun {
             stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
             threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
             weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
-            datasetPath: plan.dataPath, shard: shard)
+            datasetPath: plan.dataPath, shard: shard, notes: "batch=\(plan.options.batch)")
         let runID: RunID
         var done = Set<Int>()
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
@@ -47,7 +47,14 @@ struct AccuracyRun {
         } else {
             runID = try store.createRun(provenance, dataset: datasetID)
         }
-        let todo = data.entries.filter { !done.contains($0.position) }
+        // Resume batch-aligned: keep every batch an uninterrupted run would form (each batch is
+        // one transaction, so a batch is either wholly recorded or not at all). The same
+        // batches give the same GEMM shapes, hence bit-identical outputs.
+        let size = plan.options.batch
+        let todo = stride(from: 0, to: data.entries.count, by: size).flatMap { start -> [DatasetEntry] in
+            let chunk = data.entries[start..<min(start + size, data.entries.count)]
+            return chunk.allSatisfy { done.contains($0.position) } ? [] : Array(chunk)
+        }
         let progress = Progress(label: row.model.name, total: todo.count)
         do {
             if !todo.isEmpty { try evaluate(todo, into: runID, progress: progress) }

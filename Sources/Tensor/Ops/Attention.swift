@@ -1,17 +1,23 @@
 /// Multi-head self-attention core (everything between the qkv and proj linears), timm
 /// `Attention.forward` with fused_attn off: softmax((q·kᵀ)·scale)·v per (image, head).
 public enum Attention {
-    /// Floats of scratch `forward` needs for `tokens` tokens.
-    public static func scratchCount(tokens: Int) -> Int { max(1, Compute.threads) * tokens * tokens }
+    /// Workers `forward` will use for `tasks` = batch·heads problems from the calling thread.
+    public static func workers(tasks: Int) -> Int {
+        Compute.strategy != .blasThreads ? max(1, min(Compute.availableThreads, tasks)) : 1
+    }
+
+    /// Floats of scratch `forward` needs for `tokens` tokens and `workers` workers.
+    public static func scratchCount(tokens: Int, workers: Int) -> Int { max(1, workers) * tokens * tokens }
 
     /// qkv: [batch·tokens, 3·dim] (columns [q | k | v], each head-major, as timm's reshape to
     /// (B, N, 3, H, hd)) → out: [batch·tokens, dim] (heads concatenated, ready for proj).
     /// probs (optional): [batch, heads, tokens, tokens] post-softmax maps.
     /// clsRows (optional): [batch, heads, tokens], row 0 (the class token's query) of each map.
-    /// scratch: `scratchCount(tokens:)` floats.
+    /// workers: from `workers(tasks:)`, decided once by the caller so that it matches the scratch
+    /// it allocated (`scratchCount(tokens:workers:)` floats).
     public static func forward(
         qkv: UnsafePointer<Float>, batch: Int, tokens n: Int, heads: Int, headDim: Int,
-        scale: Float,
+        scale: Float, workers: Int,
         out: UnsafeMutablePointer<Float>,
         scratch: UnsafeMutablePointer<Float>,
         probs: UnsafeMutablePointer<Float>? = nil,
@@ -37,7 +43,7 @@ public enum Attention {
                            beta: 0, c: out + b * n * dim + h * headDim, ldc: dim)
             }
         }
-        let workers = Compute.strategy == .rowSplit ? min(max(1, Compute.threads), tasks) : 1
+        let workers = min(workers, tasks)
         if workers <= 1 {
             run(0, 0..<tasks)
         } else {

@@ -5,14 +5,14 @@ public enum Linear {
     /// x += proj(attn) computed in place, saving a pass over the activations). `scale`
     /// multiplies the layer's output, bias included (LV-ViT's residual branches are halved).
     ///
-    /// Under `Compute.strategy == .rowSplit` the rows are split across `Compute.threads`
-    /// workers, each calling single-threaded sgemm; otherwise one call with OpenBLAS threads.
+    /// Unless OpenBLAS owns the threads (`.blasThreads`), the work is split across the threads
+    /// available to the caller, each calling single-threaded sgemm.
     public static func forward(
         _ x: UnsafePointer<Float>, rows: Int, inFeatures: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int,
         _ out: UnsafeMutablePointer<Float>, accumulate: Bool = false, scale: Float = 1
     ) {
-        if Compute.strategy == .rowSplit && Compute.threads > 1 {
+        if Compute.strategy != .blasThreads && Compute.availableThreads > 1 {
             // Split the output features, not the rows: each worker then packs only its share of
             // the weight matrix, which dominates the cost when there are few rows (batch 1: 197
             // tokens against 384×1536 weights). With many rows, split rows instead.

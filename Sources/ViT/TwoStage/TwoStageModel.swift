@@ -1,55 +1,31 @@
 import Tensor
 
-/// CF-ViT and LF-ViT: a coarse stage-1 pass over the image downsampled 2×, an exit test, and a
-/// stage-2 pass over a mixed sequence of full-resolution tokens (for the selected cells) and
-/// stage-1 input tokens (for the rest), with the stage-1 features reused.
+/// One thread's CF-ViT / LF-ViT: a coarse stage-1 pass over the image downsampled 2×, an exit
+/// test, and a stage-2 pass over a mixed sequence of full-resolution tokens (for the selected
+/// cells) and stage-1 input tokens (for the rest), with the stage-1 features reused.
+/// `TwoStageModel` spreads batches over several engines.
 /// Port of: github.com/ChenMnZ/CF-ViT deit/models_deit.py `CFVisionTransformer.forward` /
 /// `forward_early_exit` (commit 84a05dd) and github.com/edgeai1/LF-ViT deit/models_deit.py
 /// (commit 1b44ff3), as specified in spec/cf-vit.md §2–§7 and spec/lf-vit.md §3–§5.
-public final class TwoStageModel {
-    public let config: TwoStageConfig
+final class TwoStageEngine {
+    let config: TwoStageConfig
     let backbone: Backbone
 
-    /// Both stages for every image (accuracy mode and the η sweep).
-    public struct Output {
-        /// [B, classes]
-        public var stage1Logits: Tensor
-        /// [B, classes]
-        public var stage2Logits: Tensor
-        /// Stage-1 scores that ranked the cells, [B, Nc].
-        public var scores: Tensor
-        public var selections: [RegionSelection]
-        /// Taps for parity checks: stage-1 final-norm features [B, Nc+1, D] and the assembled
-        /// stage-2 input sequence [B, N2, D].
-        public var stage1Features: Tensor?
-        public var stage2Tokens: Tensor?
-    }
-
-    /// Real early exit at threshold η.
-    public struct EarlyExitOutput {
-        /// Stage-1 logits for the images that exit, stage-2 logits for the others. [B, classes]
-        public var logits: Tensor
-        /// Max softmax probability of stage 1 (float32), [B].
-        public var stage1Confidence: [Float]
-        /// True where the image stopped after stage 1.
-        public var exited: [Bool]
-        /// Selections of the images that went on to stage 2 (nil for those that exited).
-        public var selections: [RegionSelection?]
-    }
-
-    public init(config: TwoStageConfig, stateDict: StateDict) throws {
-        try ModelLoader.check(stateDict, spec: .twoStage(config))
+    init(config: TwoStageConfig, weights: ModelWeights) {
         self.config = config
-        backbone = Backbone(config: config.backbone, weights: ModelWeights(stateDict, spec: .twoStage(config)))
+        backbone = Backbone(config: config.backbone, weights: weights)
     }
+
+    typealias Output = TwoStageModel.Output
+    typealias EarlyExitOutput = TwoStageModel.EarlyExitOutput
 
     // MARK: Public forward paths
 
     /// images: [B, C, S, S] normalized full-resolution input. `lowRes` ([B, C, S/2, S/2])
     /// replaces the internal bilinear downsample (to feed a reference's exact stage-1 input).
     /// `imageKeys` seed the random-region ablation per image (default: position in the batch).
-    public func forward(_ images: Tensor, lowRes: Tensor? = nil, imageKeys: [UInt64]? = nil,
-                        taps: Bool = false) -> Output {
+    func forward(_ images: Tensor, lowRes: Tensor? = nil, imageKeys: [UInt64]? = nil,
+                 taps: Bool = false) -> Output {
         let batch = checkInput(images)
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)
         let s1 = stage1(images, lowRes: lowRes, keys: keys, keepFeatures: taps)
@@ -65,7 +41,7 @@ public final class TwoStageModel {
     /// Stage 1 on the whole batch; stage 2 only on the images whose stage-1 confidence is below
     /// η (exit iff max softmax ≥ Float(η), the float32 test of `forward_early_exit`). Batches
     /// where every image exits, or none does, are fine.
-    public func forwardEarlyExit(_ images: Tensor, threshold eta: Double, imageKeys: [UInt64]? = nil) -> EarlyExitOutput {
+    func forwardEarlyExit(_ images: Tensor, threshold eta: Double, imageKeys: [UInt64]? = nil) -> EarlyExitOutput {
         let batch = checkInput(images)
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)
         let s1 = stage1(images, lowRes: nil, keys: keys, keepFeatures: false)
