@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import ImageData
 import Tensor
 import ViT
 
@@ -19,11 +20,26 @@ struct Bench: ParsableCommand {
     @Option(help: "Model preset (see `repro flops --help` for the list).")
     var model: String = "deit-s"
 
+    @Option(help: "Weights (.pth or .safetensors) instead of seeded random ones.")
+    var weights: String?
+
+    @Option(help: "Time on real images from this ImageNet-style folder (decoded before timing) instead of random inputs.")
+    var data: String?
+
+    @Option(help: "Images from --data (the first N in listing order).")
+    var images = 256
+
+    @Option(help: ArgumentHelp("Preprocessing preset for --data (default: by the model's input size).", valueName: "NAME"))
+    var preprocessing: String?
+
+    @Flag(help: "Time decoding + preprocessing of --data instead of a model (images/s of the input pipeline).")
+    var pipeline = false
+
     @Option(help: "Images per batch.")
     var batch: Int = 1
 
-    @Option(help: "Early-exit threshold η for two-stage models (omit: both stages for every image).")
-    var eta: Double?
+    @Option(help: ArgumentHelp("Early-exit thresholds η for two-stage models, comma-separated (omit: both stages for every image).", valueName: "LIST"))
+    var eta: String?
 
     @Option(help: "Warm-up batches (not timed).")
     var warmup: Int = 2
@@ -44,24 +60,57 @@ struct Bench: ParsableCommand {
             throw ValidationError("unknown model '\(model)'; known: \(ModelPresets.names.joined(separator: ", "))")
         }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if pipeline && data == nil { throw ValidationError("--pipeline needs --data DIR") }
+        _ = try etas()
+    }
+
+    func etas() throws -> [Double?] {
+        guard let eta else { return [nil] }
+        return try eta.split(separator: ",").map {
+            guard let v = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--eta takes numbers separated by commas") }
+            return v
+        }
     }
 
     func run() throws {
         let threads = compute.apply()
         let spec = ModelPresets.spec(named: model)!
         let c = spec.backbone
-        let images = Tensor.randomNormal([batch, c.inChannels, c.imageSize, c.imageSize], seed: seed &+ 1)
-        var options = ModelBenchmark.Options()
-        options.batch = batch
-        options.warmup = warmup
-        options.minSeconds = seconds
-        options.eta = eta
-        let r = try ModelBenchmark.run(name: model, spec: spec, stateDict: .random(for: spec, seed: seed),
-                                       images: images, options: options)
+        let pre = try SuitePlan.preprocessing(named: preprocessing, spec: spec, model: model)
+        if pipeline {
+            let r = try PipelineBenchmark.run(folder: data!, preprocessing: pre, workers: threads, batchSize: batch,
+                                              limit: images, passes: 2, warmup: true)
+            print(String(format: "pipeline    %.1f images/s decode + preprocess (%d workers, %@)", r.imagesPerSecond, threads, pre.description))
+            return
+        }
+        let stateDict = try weights.map { try CheckpointFile.load(path: $0) } ?? .random(for: spec, seed: seed)
+        var batches: [Tensor] = []
+        if let data {
+            let entries = try Dataset.classFolders(root: RawPath(data)).subset(limit: images)
+            for b in PrefetchPipeline(entries: entries, preprocessing: pre, options: .init(batchSize: batch, workers: threads))
+            where b.images.shape[0] == batch {
+                batches.append(b.images)
+            }
+            guard !batches.isEmpty else { throw CLIError("no full batch of \(batch) decodable images in \(data)") }
+        } else {
+            batches = [Tensor.randomNormal([batch, c.inChannels, c.imageSize, c.imageSize], seed: seed &+ 1)]
+        }
+        for eta in try etas() {
+            var options = ModelBenchmark.Options()
+            options.batch = batch
+            options.warmup = warmup
+            options.minSeconds = seconds
+            options.eta = eta
+            let r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
+            report(r, threads: threads)
+        }
+    }
+
+    func report(_ r: ModelBenchmark.Result, threads: Int) {
         if json {
             let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try enc.encode(r), as: UTF8.self))
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try! enc.encode(r), as: UTF8.self))
             return
         }
         let peak = ModelBenchmark.nominalPeakGFLOPs(threads: threads)

@@ -37,16 +37,19 @@ public enum ModelBenchmark {
         public var blas: String
     }
 
-    /// Runs `spec` with `stateDict` weights on `images` ([B, C, S, S]; B = options.batch).
-    public static func run(name: String, spec: ModelSpec, stateDict: StateDict, images: Tensor,
+    /// Runs `spec` with `stateDict` weights over `batches` (each [B, C, S, S]) in turn.
+    public static func run(name: String, spec: ModelSpec, stateDict: StateDict, batches: [Tensor],
                            options: Options) throws -> Result {
+        precondition(!batches.isEmpty)
+        var next = 0
+        var images: Tensor { batches[next % batches.count] }
         let flops = try FLOPs.count(spec)
         var exitCount = 0, imageCount = 0
         let step: () -> Void
         switch spec {
         case let .vit(config):
             let model = try VisionTransformer(config: config, stateDict: stateDict)
-            step = { _ = model.forward(images) }
+            step = { _ = model.forward(images); next += 1 }
         case let .twoStage(config):
             let model = try TwoStageModel(config: config, stateDict: stateDict)
             let eta = options.eta
@@ -58,6 +61,7 @@ public enum ModelBenchmark {
                     _ = model.forward(images)
                 }
                 imageCount += images.shape[0]
+                next += 1
             }
         }
         for _ in 0..<options.warmup { step() }
@@ -73,7 +77,7 @@ public enum ModelBenchmark {
         }
         times.sort()
         let median = times[times.count / 2]
-        let batch = images.shape[0]
+        let batch = batches[0].shape[0]
         var macs = Double(flops.last!)
         var share: Double?
         if case .twoStage = spec {

@@ -76,7 +76,7 @@ public struct SuitePlan {
     }
 
     /// A preset name, or the preset matching the model's input size by default.
-    static func preprocessing(named name: String?, spec: ModelSpec, model: String) throws -> Preprocessing {
+    public static func preprocessing(named name: String?, spec: ModelSpec, model: String) throws -> Preprocessing {
         if let name {
             guard let p = Preprocessing.presets[name] else {
                 throw SuiteError("model '\(model)': unknown preprocessing '\(name)' (known: \(Preprocessing.presets.keys.sorted().joined(separator: ", ")))")
