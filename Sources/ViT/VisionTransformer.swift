@@ -39,16 +39,10 @@ public final class VisionTransformer {
         }
         let n = min(Compute.threads, batch)
         while workers.count < n { workers.append(Backbone(config: config, weights: weights)) }
-        var parts = [Tensor?](repeating: nil, count: n)
-        parts.withUnsafeMutableBufferPointer { parts in
-            parallelFor(n) { w in
-                let range = (batch * w / n)..<(batch * (w + 1) / n)
-                parts[w] = Compute.asWorker {
-                    forward(images.slice(range), features: false, attention: false, on: workers[w]).logits
-                }
-            }
+        let parts = ImageSplit.run(batch: batch, workers: n) { w, range in
+            forward(images.slice(range), features: false, attention: false, on: workers[w]).logits
         }
-        return Output(logits: .concatenate(parts.map { $0! }), features: nil, attention: nil)
+        return Output(logits: .concatenate(parts), features: nil, attention: nil)
     }
 
     private func forward(_ images: Tensor, features: Bool, attention: Bool, on backbone: Backbone) -> Output {

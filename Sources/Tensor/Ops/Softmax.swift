@@ -16,7 +16,7 @@ public enum Softmax {
     static func row(_ p: UnsafeMutablePointer<Float>, n: Int) {
         var m8 = Float8(repeating: -.infinity)
         var j = 0
-        while j + 8 <= n { m8 = pointwiseMax(m8, load8(p + j)); j += 8 }
+        while j + 8 <= n { let v = load8(p + j); m8 = m8.replacing(with: v, where: v .> m8); j += 8 }
         var m = m8.max()
         while j < n { m = max(m, p[j]); j += 1 }
         let mv = Float8(repeating: m)

@@ -1,8 +1,7 @@
 import Tensor
 
-/// CF-ViT and LF-ViT (see `TwoStageEngine` for the method). Batches are spread over one engine
-/// per thread when `Compute` says so: contiguous shares for the both-stage pass (every image
-/// costs the same), micro-batches handed out in turn for early exit (costs vary with the exits).
+/// CF-ViT and LF-ViT (see `TwoStageEngine` for the method). When `Compute` says so, batches
+/// are cut into micro-batches that one engine per thread takes in turn (`ImageSplit`).
 public final class TwoStageModel {
     public let config: TwoStageConfig
     let weights: ModelWeights
@@ -60,18 +59,10 @@ public final class TwoStageModel {
         guard Compute.splitsImages(batch: batch), lowRes == nil, !taps else {
             return main.forward(images, lowRes: lowRes, imageKeys: keys, taps: taps)
         }
-        let n = min(Compute.threads, batch)
-        let pool = engines(n)
-        var parts = [Output?](repeating: nil, count: n)
-        parts.withUnsafeMutableBufferPointer { parts in
-            parallelFor(n) { w in
-                let range = (batch * w / n)..<(batch * (w + 1) / n)
-                parts[w] = Compute.asWorker {
-                    pool[w].forward(images.slice(range), imageKeys: Array(keys[range]))
-                }
-            }
+        let pool = engines(min(Compute.threads, batch))
+        let done = ImageSplit.run(batch: batch, workers: pool.count) { w, range in
+            pool[w].forward(images.slice(range), imageKeys: Array(keys[range]))
         }
-        let done = parts.map { $0! }
         return Output(stage1Logits: .concatenate(done.map(\.stage1Logits)),
                       stage2Logits: .concatenate(done.map(\.stage2Logits)),
                       scores: .concatenate(done.map(\.scores)),
@@ -87,24 +78,10 @@ public final class TwoStageModel {
         guard Compute.splitsImages(batch: batch) else {
             return main.forwardEarlyExit(images, threshold: eta, imageKeys: keys)
         }
-        // Micro-batches of about a quarter of each thread's share, taken in turn.
-        let n = min(Compute.threads, batch)
-        let size = max(1, batch / (4 * n))
-        let chunks = (batch + size - 1) / size
-        let queue = WorkQueue(count: chunks)
-        let pool = engines(n)
-        var parts = [EarlyExitOutput?](repeating: nil, count: chunks)
-        parts.withUnsafeMutableBufferPointer { parts in
-            parallelFor(n) { w in
-                Compute.asWorker {
-                    while let c = queue.take() {
-                        let range = (c * size)..<min(batch, (c + 1) * size)
-                        parts[c] = pool[w].forwardEarlyExit(images.slice(range), threshold: eta, imageKeys: Array(keys[range]))
-                    }
-                }
-            }
+        let pool = engines(min(Compute.threads, batch))
+        let done = ImageSplit.run(batch: batch, workers: pool.count) { w, range in
+            pool[w].forwardEarlyExit(images.slice(range), threshold: eta, imageKeys: Array(keys[range]))
         }
-        let done = parts.map { $0! }
         return EarlyExitOutput(logits: .concatenate(done.map(\.logits)),
                                stage1Confidence: done.flatMap(\.stage1Confidence),
                                exited: done.flatMap(\.exited), selections: done.flatMap(\.selections))
