@@ -43,7 +43,7 @@ public enum ModelBenchmark {
         precondition(!batches.isEmpty)
         var next = 0
         var images: Tensor { batches[next % batches.count] }
-        let flops = try FLOPs.count(spec)
+        let flops = try FLOPs.count(spec, convention: .official(for: spec))
         var exitCount = 0, imageCount = 0
         let step: () -> Void
         switch spec {

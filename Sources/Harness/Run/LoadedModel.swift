@@ -53,7 +53,9 @@ public final class LoadedModel {
             weightsPath = weights
             weightsSHA256 = try SHA256.hex(ofFile: weights)
         }
-        flops = try FLOPs.count(spec)
+        // The published constants count LV-ViT's BatchNorm in training mode (spec/cf-vit.md §9):
+        // use the convention that reproduces them, so stored FLOPs compare with the papers.
+        flops = try FLOPs.count(spec, convention: .official(for: spec))
         do {
             switch spec {
             case let .vit(c): engine = .vit(try VisionTransformer(config: c, stateDict: stateDict))
