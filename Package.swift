@@ -31,11 +31,12 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Libraries.
+        .target(name: "Common"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimized),
-        .target(name: "ViT", dependencies: ["Tensor"], swiftSettings: optimized),
+        .target(name: "ViT", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
         .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG", "CZlib"], swiftSettings: optimized),
-        .target(name: "RunStore", dependencies: ["CSQLite"], swiftSettings: optimized),
-        .target(name: "Reporting", dependencies: ["ImageData"], swiftSettings: optimized),
+        .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
+        .target(name: "Reporting", dependencies: ["ImageData", "Common"], swiftSettings: optimized),
         .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [

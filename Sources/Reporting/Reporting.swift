@@ -30,3 +30,5 @@
 //   SuiteFigures, Chart                            SVG figures
 //   RegionOverlay, RGBImage                        PNG overlays
 //   CheckBaseline, RegressionCheck, CheckResult    `repro check`
+
+@_exported import Common

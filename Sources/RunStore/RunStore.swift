@@ -1,3 +1,4 @@
+@_exported import Common
 import CSQLite
 import Foundation
 

@@ -7,45 +7,31 @@ import ViT
 /// Accuracy mode for one model row: both stages for every image, one store transaction per
 /// batch, resumable. The η sweep is computed from the stored outputs at the end.
 struct AccuracyRun {
-    let plan: SuitePlan
-    let row: SuitePlan.ModelRow
-    let model: LoadedModel
-    let data: SuiteDataset
-    let store: RunStore
-    let datasetID: DatasetID
-    let gitRevision: String
+    let context: RunContext
+    var plan: SuitePlan { context.plan }
+    var row: SuitePlan.ModelRow { context.row }
+    var model: LoadedModel { context.model }
+    var data: SuiteDataset { context.data }
+    var store: RunStore { context.store }
 
-    func specHash() throws -> String {
-        try SpecHash.hash([
-            "repro-accuracy-v1",
-            SpecHash.canonicalJSON(row.spec),
-            SpecHash.canonicalJSON(row.preprocessing),
-            model.weightsSHA256 ?? row.weights,
-            data.info.key,
-        ])
-    }
+    func specHash() throws -> String { try context.specHash("repro-accuracy-v1") }
 
     /// Returns the run id (complete).
     func run() throws -> RunID {
         let hash = try specHash()
         let shard = plan.options.shard.map { Shard(index: $0.index, count: $0.count) }
-        let provenance = RunProvenance(
-            suite: plan.suite.name, modelName: row.model.name, variant: row.model.from == nil ? "" : row.model.name,
-            mode: .accuracy, specHash: hash, modelSpecJSON: try SpecHash.canonicalJSON(row.spec),
-            stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
-            threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
-            weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
-            datasetPath: plan.dataPath, shard: shard, notes: "batch=\(plan.options.batch)")
+        let provenance = try context.provenance(mode: .accuracy, specHash: hash, shard: shard,
+                                                notes: "batch=\(plan.options.batch)")
         let runID: RunID
         var done = Set<Int>()
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
             runID = previous.id
             done = try store.recordedPositions(of: runID)
             try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: Compute.threads,
-                                                            gitRevision: gitRevision, blasConfig: Compute.summary))
+                                                            gitRevision: context.gitRevision, blasConfig: Compute.summary))
             Progress.note("\(row.model.name): resuming \(runID) (\(done.count) images already recorded)")
         } else {
-            runID = try store.createRun(provenance, dataset: datasetID)
+            runID = try store.createRun(provenance, dataset: context.datasetID)
         }
         // Resume batch-aligned: keep every batch an uninterrupted run would form (each batch is
         // one transaction, so a batch is either wholly recorded or not at all). The same

@@ -50,8 +50,8 @@ public enum SuiteRunner {
 
         if plan.options.mode != .throughput {
             for row in plan.rows where !(row.model.throughputOnly ?? false) {
-                let run = AccuracyRun(plan: plan, row: row, model: models[row.model.name]!, data: data, store: store,
-                                      datasetID: datasetID, gitRevision: git)
+                let run = AccuracyRun(context: RunContext(plan: plan, row: row, model: models[row.model.name]!, data: data,
+                                                          store: store, datasetID: datasetID, gitRevision: git))
                 if let done = try completeRun(store, suite: plan.suite.name, model: row.model.name, hash: try run.specHash(),
                                               shard: plan.options.shard) {
                     Progress.note("\(row.model.name): up to date (\(done.id), \(data.entries.count) images)")
@@ -63,8 +63,8 @@ public enum SuiteRunner {
         }
         if plan.options.mode != .accuracy, plan.options.shard == nil {
             for row in plan.rows {
-                _ = try ThroughputRun(plan: plan, row: row, model: models[row.model.name]!, data: data, store: store,
-                                      datasetID: datasetID, gitRevision: git).run()
+                _ = try ThroughputRun(context: RunContext(plan: plan, row: row, model: models[row.model.name]!, data: data,
+                                                          store: store, datasetID: datasetID, gitRevision: git)).run()
             }
         }
         if plan.options.writeReports, plan.options.shard == nil {

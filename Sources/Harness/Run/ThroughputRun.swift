@@ -8,13 +8,12 @@ import ViT
 /// once and held in memory, timed after warm-up. The timer covers the model call per batch
 /// (downsample, stage 1, exit test, stage 2 on the images below η), not decoding.
 struct ThroughputRun {
-    let plan: SuitePlan
-    let row: SuitePlan.ModelRow
-    let model: LoadedModel
-    let data: SuiteDataset
-    let store: RunStore
-    let datasetID: DatasetID
-    let gitRevision: String
+    let context: RunContext
+    var plan: SuitePlan { context.plan }
+    var row: SuitePlan.ModelRow { context.row }
+    var model: LoadedModel { context.model }
+    var data: SuiteDataset { context.data }
+    var store: RunStore { context.store }
 
     struct Point {
         var eta: Double?
@@ -38,17 +37,10 @@ struct ThroughputRun {
         let etas: [Double?] = row.spec.stageCount == 2
             ? Array(Set(row.etas + (settings.eta ?? []))).sorted().map { Optional($0) }
             : [nil]
-        let hash = try SpecHash.hash(["repro-throughput-v1", SpecHash.canonicalJSON(row.spec),
-                                      SpecHash.canonicalJSON(row.preprocessing), model.weightsSHA256 ?? row.weights,
-                                      data.info.key, "\(batchSize)", "\(Compute.threads)"])
-        let provenance = RunProvenance(
-            suite: plan.suite.name, modelName: row.model.name, variant: row.model.from == nil ? "" : row.model.name,
-            mode: .throughput, specHash: hash, modelSpecJSON: try SpecHash.canonicalJSON(row.spec),
-            stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
-            threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
-            weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
-            datasetPath: plan.dataPath, notes: "throughput on the first \(count) images")
-        let runID = try store.createRun(provenance, dataset: datasetID)
+        let hash = try context.specHash("repro-throughput-v1", ["\(batchSize)", "\(Compute.threads)"])
+        let provenance = try context.provenance(mode: .throughput, specHash: hash,
+                                                notes: "throughput on the first \(count) images, batch=\(batchSize)")
+        let runID = try store.createRun(provenance, dataset: context.datasetID)
         var points: [Point] = []
         let images = batches.reduce(0) { $0 + $1.images.shape[0] }
         for eta in etas {

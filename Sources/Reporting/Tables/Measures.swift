@@ -1,32 +1,10 @@
+import Common
 import Foundation
 
-/// The Wilson score interval for a binomial proportion (Wilson 1927, no continuity
-/// correction): (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n). Reporting computes it
-/// from counts itself, so that a report can be rendered from plain numbers.
-public struct Wilson: Equatable, Sendable {
-    public var lower: Double
-    public var upper: Double
+/// Reporting's name for the shared Wilson score interval (Common/WilsonInterval.swift).
+public typealias Wilson = WilsonInterval
 
-    /// Φ⁻¹(0.975), for 95% two-sided intervals.
-    public static let z95 = 1.959963984540054
-
-    /// Bounds as fractions in [0, 1]; [0, 1] when there are no trials.
-    public init(successes: Int, trials: Int, z: Double = Wilson.z95) {
-        guard trials > 0 else {
-            lower = 0
-            upper = 1
-            return
-        }
-        let n = Double(trials)
-        let p = Double(successes) / n
-        let z2 = z * z
-        let denominator = 1 + z2 / n
-        let center = (p + z2 / (2 * n)) / denominator
-        let half = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot() / denominator
-        lower = max(0, center - half)
-        upper = min(1, center + half)
-    }
-
+extension WilsonInterval {
     /// "[79.05, 82.41]" in percent.
     public func percentText(_ decimals: Int = 2) -> String {
         "[" + Fixed.string(100 * lower, decimals) + ", " + Fixed.string(100 * upper, decimals) + "]"

@@ -1,3 +1,4 @@
+import Common
 /// A small strict JSON parser for safetensors headers. Written here rather than using
 /// Foundation because the header needs three things JSONSerialization does not give:
 /// key order, duplicate-key detection, and the byte offset of each syntax error.
@@ -286,28 +287,3 @@ struct JSONParser {
     }
 }
 
-/// JSON string literal escaping as serde_json writes it (the safetensors reference
-/// implementation): `"` and `\` escaped, control characters as \b \f \n \r \t or \u00xx
-/// (lower-case hex), everything else raw UTF-8.
-func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}

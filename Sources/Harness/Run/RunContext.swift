@@ -1,0 +1,32 @@
+import Foundation
+import RunStore
+import Tensor
+import ViT
+
+/// What every run of one model row shares: the plan, the row, the loaded model, the data, the
+/// store, and how to state the run's provenance.
+struct RunContext {
+    let plan: SuitePlan
+    let row: SuitePlan.ModelRow
+    let model: LoadedModel
+    let data: SuiteDataset
+    let store: RunStore
+    let datasetID: DatasetID
+    let gitRevision: String
+
+    /// The configuration that determines a run's outputs, hashed; `extra` adds mode-specific parts.
+    func specHash(_ kind: String, _ extra: [String] = []) throws -> String {
+        try SpecHash.hash([kind, SpecHash.canonicalJSON(row.spec), SpecHash.canonicalJSON(row.preprocessing),
+                           model.weightsSHA256 ?? row.weights, data.info.key] + extra)
+    }
+
+    func provenance(mode: RunMode, specHash: String, shard: Shard? = nil, notes: String) throws -> RunProvenance {
+        RunProvenance(
+            suite: plan.suite.name, modelName: row.model.name, variant: row.model.from == nil ? "" : row.model.name,
+            mode: mode, specHash: specHash, modelSpecJSON: try SpecHash.canonicalJSON(row.spec),
+            stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
+            threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
+            weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
+            datasetPath: plan.dataPath, shard: shard, notes: notes)
+    }
+}
