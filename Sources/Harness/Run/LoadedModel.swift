@@ -72,7 +72,12 @@ public final class LoadedModel {
     /// constants were made with an older k rounding (spec/cf-vit.md §9).
     private func checkDeclaredFLOPs(_ sd: StateDict) {
         for key in ["flop", "flops"] {
-            guard let declared = sd.extras[key]?.numbers, !declared.isEmpty else { continue }
+            // .pth: a list; safetensors: a JSON array in the (string-only) metadata.
+            var declared = sd.extras[key]?.numbers
+            if case let .string(text)? = sd.extras[key] {
+                declared = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [NSNumber])?.map(\.doubleValue)
+            }
+            guard let declared, !declared.isEmpty else { continue }
             let counted = flops.map { Double($0) / 1e9 }
             let close = declared.count == counted.count
                 && zip(declared, counted).allSatisfy { abs($0 - $1) <= 0.0015 * max(1, $1) }
