@@ -116,7 +116,6 @@ struct Run: ParsableCommand {
     func run() throws {
         var o = try options()
         o.threads = compute.apply()
-        SynthHook.install()
         do {
             let plan = try SuitePlan.make(suiteName: suite, options: o)
             let outcome = try SuiteRunner.run(plan)

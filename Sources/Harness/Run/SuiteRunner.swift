@@ -15,16 +15,10 @@ public enum SuiteRunner {
         public var summary: String = ""
     }
 
-    /// Prepares a dataset folder that does not exist yet (the bundled synthetic set).
-    /// Set by the CLI; arguments: folder, synth spec.
-    nonisolated(unsafe) public static var synthesize: ((String, Suite.SynthSpec) throws -> Void)?
-
     public static func run(_ plan: SuitePlan) throws -> Outcome {
         // 1. Data: generate the bundled set on first use, then list it.
-        if !FileManager.default.fileExists(atPath: plan.dataPath), plan.options.data == nil,
-           let synth = plan.suite.dataset.synth, let make = synthesize {
-            Progress.note("preparing the bundled dataset in \(plan.dataPath) (first use)")
-            try make(plan.dataPath, synth)
+        if plan.options.data == nil, let synth = plan.suite.dataset.synth {
+            try prepareSynthetic(at: plan.dataPath, synth)
         }
         let data = try SuiteDataset.load(path: plan.dataPath, spec: plan.suite.dataset, classesOverride: plan.options.classes,
                                          root: plan.root, options: plan.options)
@@ -73,6 +67,37 @@ public enum SuiteRunner {
             outcome.summary = files.summary
         }
         return outcome
+    }
+
+    /// The bundled synthetic split at `path` (= ROOT/<split>): generated on first use, and
+    /// checked against its manifest otherwise (a folder with other parameters is refused).
+    static func prepareSynthetic(at path: String, _ spec: Suite.SynthSpec) throws {
+        let root = (path as NSString).deletingLastPathComponent
+        let split = SynthSplit(rawValue: spec.split ?? (path as NSString).lastPathComponent) ?? .val
+        let parameters = SynthParameters(seed: spec.seed ?? SynthParameters.defaultSeed)
+        if SynthDataset.completedManifest(at: root, parameters: parameters, splits: [split]) != nil { return }
+        Progress.note("preparing the bundled \(split.rawValue) images in \(root) (first use; seed \(parameters.seed))")
+        // The generator reports from its worker threads: serialize the updates.
+        final class Counter: @unchecked Sendable {
+            let progress: Progress
+            let lock = NSLock()
+            var last = 0
+            init(_ p: Progress) { progress = p }
+            func update(_ done: Int) {
+                lock.lock()
+                defer { lock.unlock() }
+                if done > last { progress.advance(by: done - last); last = done }
+            }
+        }
+        let counter = Counter(Progress(label: "synth", total: parameters.classes * parameters.imagesPerClass(split)))
+        do {
+            _ = try SynthDataset.generate(into: root, parameters: parameters, splits: [split]) { done, _ in
+                counter.update(done)
+            }
+        } catch {
+            throw SuiteError("cannot prepare the bundled data in \(root): \(error)")
+        }
+        counter.progress.finish()
     }
 
     static func completeRun(_ store: RunStore, suite: String, model: String, hash: String,
