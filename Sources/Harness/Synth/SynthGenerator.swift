@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ViT
 import ImageData
 
 /// What a generation did, for the CLI's summary and the suite's log.
@@ -86,7 +87,7 @@ public enum SynthDataset {
         hashes.withUnsafeMutableBufferPointer { out in
             forEachChunk(ids.count, threads: threads) { range in
                 for i in range {
-                    out[i] = SynthSHA256.hexHash(SynthRenderer.render(ids[i], seed: parameters.seed))
+                    out[i] = SHA256.hex(of: SynthRenderer.render(ids[i], seed: parameters.seed))
                 }
             }
         }
@@ -141,7 +142,7 @@ public enum SynthDataset {
                         let id = ids[i]
                         let (pixels, info) = SynthRenderer.draw(id, seed: parameters.seed)
                         infoOut[i] = info
-                        hashOut[i] = SynthSHA256.hexHash(pixels)
+                        hashOut[i] = SHA256.hex(of: pixels)
                         let path = (root as NSString).appendingPathComponent(id.relativePath)
                         if !SynthPNGCheck.matches(path: path, pixels: pixels, width: size, height: size) {
                             do {
@@ -224,9 +225,9 @@ public enum SynthDataset {
     }
 
     static func checksum(ids: [SynthImageID], pixelHashes: [String]) -> String {
-        var h = SynthSHA256()
-        for (id, hash) in zip(ids, pixelHashes) { h.update("\(id.relativePath) \(hash)\n") }
-        return SynthSHA256.hex(h.finalize())
+        var h = SHA256()
+        for (id, hash) in zip(ids, pixelHashes) { h.update(Array("\(id.relativePath) \(hash)\n".utf8)) }
+        return h.finalizeHex()
     }
 
     /// Runs `body` over contiguous chunks of 0..<count on up to `threads` workers. Chunks are

@@ -1,4 +1,5 @@
 import Foundation
+import ViT
 
 /// `synth.json`: which generator, seed and counts produced a dataset folder, and a checksum
 /// of its contents. The checksum covers pixels, not PNG bytes: libpng/zlib versions may
@@ -52,11 +53,11 @@ public struct SynthManifest: Codable, Equatable, Sendable {
     }
 
     static func combinedChecksum(_ splits: [String: SplitRecord]) -> String {
-        var h = SynthSHA256()
+        var h = SHA256()
         for split in SynthSplit.allCases {
-            if let r = splits[split.rawValue] { h.update("\(split.rawValue) \(r.checksum)\n") }
+            if let r = splits[split.rawValue] { h.update(Array("\(split.rawValue) \(r.checksum)\n".utf8)) }
         }
-        return SynthSHA256.hex(h.finalize())
+        return h.finalizeHex()
     }
 
     // MARK: - Reading and writing
