@@ -44,13 +44,17 @@ struct AccuracyRun {
         let progress = Progress(label: row.model.name, total: todo.count)
         do {
             if !todo.isEmpty { try evaluate(todo, into: runID, progress: progress) }
+            progress.stop()
             try store.finishRun(runID, status: .complete)
             _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
         } catch {
             try? store.finishRun(runID, status: .failed, notes: "\(error)")
             throw error
         }
-        progress.finish()
+        // End to end: decode, preprocess, both stages, store writes (the sweep excluded).
+        progress.finish(todo.isEmpty ? "" : String(format: "%d images in %.2f s, %.1f images/s end to end",
+                                                   progress.done, progress.elapsedSeconds,
+                                                   Double(progress.done) / max(progress.elapsedSeconds, 1e-9)))
         return runID
     }
 

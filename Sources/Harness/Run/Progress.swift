@@ -16,7 +16,13 @@ public final class Progress {
         self.total = max(total, 0)
     }
 
-    public var elapsedSeconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    private var stoppedAt: UInt64?
+
+    /// Seconds from creation to now, or to `stop()`.
+    public var elapsedSeconds: Double { Double((stoppedAt ?? DispatchTime.now().uptimeNanoseconds) - start) / 1e9 }
+
+    /// Freezes the clock (before work that the rate should not include).
+    public func stop() { stoppedAt = DispatchTime.now().uptimeNanoseconds }
 
     public func advance(by n: Int) {
         done += n
