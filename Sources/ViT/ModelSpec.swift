@@ -73,6 +73,18 @@ public enum ModelPresets {
         // FLOPs constant implies 6 (spec/lf-vit.md §10.1). The preset follows the README.
         ("lf-vit-deit-s-9x9", .twoStage(TwoStageConfig(method: .lfvit, backbone: .deitSmall(imageSize: 288), regionSize: 8)),
          "LF-ViT, DeiT-S, 144/288, m = 8 (README checkpoint)"),
+        // The bundled small models (issue 7), trained on the `repro synth` data by experiments/train:
+        // 112 px, patch 8 (14×14 full grid, 7×7 stage 1), dim 96, depth 6, 3 heads, MLP 384, 10 classes.
+        ("bundled-vit", .vit(ViTConfig(imageSize: 112, patchSize: 8, embedDim: 96, depth: 6, numHeads: 3,
+                                       mlpHidden: 384, numClasses: 10)),
+         "bundled plain ViT baseline, 112 px, patch 8, dim 96, depth 6 (experiments/models)"),
+        ("bundled-cf-vit", .twoStage(TwoStageConfig(method: .cfvit, backbone: ViTConfig(
+            imageSize: 112, patchSize: 8, embedDim: 96, depth: 6, numHeads: 3, mlpHidden: 384, numClasses: 10))),
+         "bundled CF-ViT, 56/112 (7×7 → 14×14), k = 25 (experiments/models)"),
+        ("bundled-lf-vit", .twoStage(TwoStageConfig(method: .lfvit, backbone: ViTConfig(
+            imageSize: 112, patchSize: 8, embedDim: 96, depth: 6, numHeads: 3, mlpHidden: 384, numClasses: 10),
+            regionSize: 5)),
+         "bundled LF-ViT, 56/112 (7×7 → 14×14), m = 5, K = 22 (experiments/models)"),
     ]
 
     public static var names: [String] { all.map(\.name) }
