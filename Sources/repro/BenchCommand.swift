@@ -35,6 +35,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time decoding + preprocessing of --data instead of a model (images/s of the input pipeline).")
     var pipeline = false
 
+    @Option(help: ArgumentHelp("Time writing N images' rows (two stages, top-5, a selection) to a fresh results store, in batches of --batch (use 32 or more), instead of a model.", valueName: "N"))
+    var store: Int?
+
     @Option(help: "Images per batch.")
     var batch: Int = 1
 
@@ -61,6 +64,8 @@ struct Bench: ParsableCommand {
         }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if pipeline && data == nil { throw ValidationError("--pipeline needs --data DIR") }
+        if let store, store < 1 { throw ValidationError("--store must be at least 1") }
+        if store != nil && pipeline { throw ValidationError("--store and --pipeline time different things; give one") }
         _ = try etas()
     }
 
@@ -77,6 +82,16 @@ struct Bench: ParsableCommand {
         let spec = ModelPresets.spec(named: model)!
         let c = spec.backbone
         let pre = try SuitePlan.preprocessing(named: preprocessing, spec: spec, model: model)
+        if let store {
+            let r = try StoreBenchmark.run(images: store, batch: batch)
+            if json {
+                print(#"{"store_images": \#(r.images), "batch": \#(r.batch), "seconds": \#(r.seconds), "images_per_second": \#(r.imagesPerSecond), "bytes": \#(r.bytes)}"#)
+            } else {
+                print(String(format: "store       %d images' rows in %.3f s (%.0f images/s, batches of %d, %.1f MB)",
+                             r.images, r.seconds, r.imagesPerSecond, r.batch, Double(r.bytes) / 1e6))
+            }
+            return
+        }
         if pipeline {
             let r = try PipelineBenchmark.run(folder: data!, preprocessing: pre, workers: threads, batchSize: batch,
                                               limit: images, passes: 2, warmup: true)
