@@ -46,7 +46,7 @@ public struct ReportBuilder {
             suite: suite.name, storePath: (storePath as NSString).lastPathComponent,
             gitRevision: newest.provenance.gitRevision, date: newest.finishedUTC ?? newest.startedUTC,
             host: newest.provenance.host, threads: newest.provenance.threads, blas: newest.provenance.blasConfig,
-            datasetPath: newest.provenance.datasetPath, datasetImages: images,
+            datasetPath: Provenance.displayPath(newest.provenance.datasetPath), datasetImages: images,
             weights: suite.models.compactMap { m in runs[m.name].map { WeightsChecksum(model: m.name, sha256: $0.provenance.weightsSHA256) } },
             notes: Set(all.map(\.provenance.gitRevision)).count > 1
                 ? ["runs come from several revisions: " + Set(all.map(\.provenance.gitRevision)).sorted().joined(separator: ", ")] : [])

@@ -20,6 +20,15 @@ public enum Provenance {
         return String(cString: buf)
     }
 
+    /// A path as documents show it: relative to the project root when inside it, so committed
+    /// reports and baselines do not carry the folder a clone happens to live in.
+    public static func displayPath(_ path: String, root: URL? = SuiteLoader.projectRoot()) -> String {
+        guard let root else { return path }
+        let prefix = root.standardizedFileURL.path + "/"
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : path
+    }
+
     /// Threads, strategy and OpenBLAS build, as stored with every run.
     public static var computeSummary: String { Compute.summary }
 
