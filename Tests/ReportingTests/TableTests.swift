@@ -20,7 +20,7 @@ struct TableTests {
         | negative GCA | 1.00 | 75.00 | [68.57, 80.49] | – | 3.50 | – | – | – |
 
         """)
-        #expect(t.notes.contains("Throughput: images/s in throughput mode (real batched early exit) on test-host; batch 8, 2 threads, timer covers: forward; ↑ is the ratio to the baseline row."))
+        #expect(t.notes.contains("Throughput: images/s in throughput mode (real batched early exit) on test-host; batch 8, 2 threads; timer covers: forward; ↑ is the ratio to the baseline row."))
         #expect(t.notes.last == "paper (ImageNet): numbers published in CF-ViT Table 2; measured on other data and hardware, shown for comparison only.")
     }
 
