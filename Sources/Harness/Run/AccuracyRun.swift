@@ -6,13 +6,8 @@ import ViT
 
 /// Accuracy mode for one model row: both stages for every image, one store transaction per
 /// batch, resumable. The η sweep is computed from the stored outputs at the end.
-struct AccuracyRun {
+struct AccuracyRun: RowRun {
     let context: RunContext
-    var plan: SuitePlan { context.plan }
-    var row: SuitePlan.ModelRow { context.row }
-    var model: LoadedModel { context.model }
-    var data: SuiteDataset { context.data }
-    var store: RunStore { context.store }
 
     func specHash() throws -> String { try context.specHash("repro-accuracy-v1") }
 

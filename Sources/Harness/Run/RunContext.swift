@@ -30,3 +30,16 @@ struct RunContext {
             datasetPath: plan.dataPath, shard: shard, notes: notes)
     }
 }
+
+/// A run mode of one model row (accuracy, throughput): reads everything through its context.
+protocol RowRun {
+    var context: RunContext { get }
+}
+
+extension RowRun {
+    var plan: SuitePlan { context.plan }
+    var row: SuitePlan.ModelRow { context.row }
+    var model: LoadedModel { context.model }
+    var data: SuiteDataset { context.data }
+    var store: RunStore { context.store }
+}

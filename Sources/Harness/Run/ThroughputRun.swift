@@ -7,13 +7,8 @@ import ViT
 /// Throughput mode for one model row: real batched early exit at each η, on images decoded
 /// once and held in memory, timed after warm-up. The timer covers the model call per batch
 /// (downsample, stage 1, exit test, stage 2 on the images below η), not decoding.
-struct ThroughputRun {
+struct ThroughputRun: RowRun {
     let context: RunContext
-    var plan: SuitePlan { context.plan }
-    var row: SuitePlan.ModelRow { context.row }
-    var model: LoadedModel { context.model }
-    var data: SuiteDataset { context.data }
-    var store: RunStore { context.store }
 
     struct Point {
         var eta: Double?
