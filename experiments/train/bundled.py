@@ -27,6 +27,8 @@ LOG_DIR = TRAIN_DIR / "logs"
 MODEL_DIR = EXPERIMENTS / "models"
 
 NAMES = ("bundled-vit", "bundled-cf-vit", "bundled-lf-vit")
+# Where run_all.sh leaves each model's checkpoints inside its WORK folder.
+WORK_SUBDIR = {"bundled-vit": "vit", "bundled-cf-vit": "cf", "bundled-lf-vit": "lf"}
 IMAGE = 128  # stored image side
 CROP = 112  # model input side (centre crop at evaluation, random crop in training)
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
@@ -152,6 +154,19 @@ def train_batch(u8: torch.Tensor, g: torch.Generator) -> torch.Tensor:
 
 def versions() -> dict:
     return {"torch": torch.__version__, "numpy": np.__version__, "python": platform.python_version()}
+
+
+def repro_flops(name: str, repro: str = "swift run -c release repro") -> list:
+    """Per-stage cumulative GFLOPs (six decimals) of a bundled preset, as the Swift counter gives
+    them (`repro flops --model NAME --json`; `repro` is how to invoke the CLI)."""
+    import shlex
+    import subprocess
+    out = subprocess.run(shlex.split(repro) + ["flops", "--model", name, "--json"], check=True,
+                         capture_output=True, text=True, cwd=REPO).stdout
+    report = json.loads(out[out.index("{"):])
+    if report.get("model") != name:
+        raise SystemExit(f"`repro flops --model {name}` answered for {report.get('model')!r}")
+    return [round(c / 1e9, 6) for c in report["cumulative"]]
 
 
 def read_json(path: Path) -> dict:

@@ -27,7 +27,6 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bundled  # noqa: E402
 
-WORK_SUBDIR = {"bundled-vit": "vit", "bundled-cf-vit": "cf", "bundled-lf-vit": "lf"}
 ETAS = [i / 100 for i in range(100)] + [1.0]
 
 
@@ -35,7 +34,7 @@ def load(name: str, work: Path | None):
     """(model in eval mode, per-stage cumulative GFLOPs or None)."""
     model = bundled.build(name)
     if work is not None:
-        model.load_state_dict(torch.load(work / WORK_SUBDIR[name] / "final.pt", weights_only=True), strict=True)
+        model.load_state_dict(torch.load(work / bundled.WORK_SUBDIR[name] / "final.pt", weights_only=True), strict=True)
         return model.eval(), None
     from safetensors import safe_open
     path = bundled.MODEL_DIR / f"{name}.safetensors"
@@ -45,14 +44,6 @@ def load(name: str, work: Path | None):
     model.load_state_dict(state, strict=True)
     flops = json.loads(meta["flops"]) if "flops" in meta else None
     return model.eval(), [float(v) for v in flops] if flops else None
-
-
-def repro_flops(name: str, repro: str) -> list:
-    import shlex
-    import subprocess
-    out = subprocess.run(shlex.split(repro) + ["flops", "--model", name, "--json"], check=True,
-                         capture_output=True, text=True, cwd=bundled.REPO).stdout
-    return [c / 1e9 for c in json.loads(out[out.index("{"):])["cumulative"]]
 
 
 @torch.no_grad()
@@ -96,7 +87,7 @@ def main():
     xs, ys, _, _ = bundled.load_split(a.data, "val")
 
     base_model, base_flops = load("bundled-vit", a.work)
-    base_flops = base_flops or repro_flops("bundled-vit", a.repro)
+    base_flops = base_flops or bundled.repro_flops("bundled-vit", a.repro)
     _, pb = probabilities(base_model, False, xs)
     base_top1 = 100 * (pb.argmax(1) == ys).float().mean().item()
     report = {"val_images": len(ys), "source": "checkpoints" if a.work else "experiments/models",
@@ -105,7 +96,7 @@ def main():
     ok = True
     for name in ("bundled-cf-vit", "bundled-lf-vit"):
         model, flops = load(name, a.work)
-        flops = flops or repro_flops(name, a.repro)
+        flops = flops or bundled.repro_flops(name, a.repro)
         p1, p2 = probabilities(model, True, xs)
         rows = sweep(p1, p2, ys, flops)
         s1 = 100 * (p1.argmax(1) == ys).float().mean().item()

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,22 +28,11 @@ import bundled  # noqa: E402
 sys.path.insert(0, str(bundled.EXPERIMENTS / "fixtures"))
 from make_model_fixtures import save  # noqa: E402  (deterministic safetensors header)
 
-WORK_SUBDIR = {"bundled-vit": "vit", "bundled-cf-vit": "cf", "bundled-lf-vit": "lf"}
-
 
 def spec_json(name: str) -> str:
     cfg = bundled.config(name)
     kind = "vit" if name == "bundled-vit" else cfg.method
     return json.dumps({"kind": kind, "config": cfg.to_dict()})
-
-
-def repro_flops(repro: list, name: str) -> list:
-    out = subprocess.run(repro + ["flops", "--model", name, "--json"], check=True, capture_output=True,
-                         text=True, cwd=bundled.REPO).stdout
-    report = json.loads(out[out.index("{"):])
-    if report.get("model") != name:
-        raise SystemExit(f"`repro flops --model {name}` answered for {report.get('model')!r}")
-    return [round(c / 1e9, 6) for c in report["cumulative"]]
 
 
 def main():
@@ -60,15 +47,15 @@ def main():
         log = bundled.read_json(log_path)
         if not log.get("finished"):
             raise SystemExit(f"{log_path}: training did not finish")
-        state = torch.load(a.work / WORK_SUBDIR[name] / "final.pt", weights_only=True)
+        state = torch.load(a.work / bundled.WORK_SUBDIR[name] / "final.pt", weights_only=True)
         model = bundled.build(name)
         model.load_state_dict(state, strict=True)  # exactly the reference layout, nothing extra
-        flops = repro_flops(shlex.split(a.repro), name)
+        flops = bundled.repro_flops(name, a.repro)
         meta = {"format": "repro-weights", "config": spec_json(name), "flops": json.dumps(flops),
                 "train_log": log_path.name, "seed": str(log["seed"]), "torch": log["versions"]["torch"]}
         path = a.out / f"{name}.safetensors"
         save({k: v.detach().to(torch.float32).contiguous() for k, v in model.state_dict().items()}, path, meta)
-        print(f"{path.relative_to(bundled.REPO)}: {len(state)} tensors, "
+        print(f"{path}: {len(state)} tensors, "
               f"{sum(v.numel() for v in state.values()):,} parameters, {path.stat().st_size:,} bytes, flops {flops}")
 
 
