@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
 
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "Common"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimized),
         .target(name: "ViT", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
-        .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG", "CZlib"], swiftSettings: optimized),
+        .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
         .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
         .target(name: "Reporting", dependencies: ["ImageData", "Common"], swiftSettings: optimized),
         .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],

@@ -47,7 +47,9 @@ public enum PNGDecoder {
             passes.append((0, 0, 1, 1, hdr.width, hdr.height))
         }
         let expected = passes.reduce(0) { $0 + $1.h * (1 + hdr.rowBytes($1.w)) }
-        let (raw, status) = try Zlib.inflate(parsed.idat, expected: expected)
+        var raw: [UInt8]  // unfiltered in place below
+        let status: Zlib.Result
+        (raw, status) = try Zlib.inflate(parsed.idat, expected: expected)
         switch status {
         case .complete:
             break
@@ -60,36 +62,71 @@ public enum PNGDecoder {
 
         var image = RGBImage(width: hdr.width, height: hdr.height)
         let palette = parsed.palette
-        var offset = 0
-        for pass in passes {
-            let rowBytes = hdr.rowBytes(pass.w)
-            var previous = [UInt8](repeating: 0, count: rowBytes)
-            var current = [UInt8](repeating: 0, count: rowBytes)
-            var rgbRow = [UInt8](repeating: 0, count: pass.w * 3)
-            for r in 0..<pass.h {
-                let filter = raw[offset]
-                for i in 0..<rowBytes { current[i] = raw[offset + 1 + i] }
-                offset += 1 + rowBytes
-                try unfilter(&current, previous: previous, filter: filter, bpp: max(1, hdr.bitsPerPixel / 8))
-                rowToRGB(current, header: hdr, palette: palette, count: pass.w, into: &rgbRow)
-                let y = pass.y0 + r * pass.dy
-                image.pixels.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<pass.w {
-                        let o = (y * hdr.width + pass.x0 + i * pass.dx) * 3
-                        out[o] = rgbRow[i * 3]
-                        out[o + 1] = rgbRow[i * 3 + 1]
-                        out[o + 2] = rgbRow[i * 3 + 2]
+        let bpp = max(1, hdr.bitsPerPixel / 8)
+        // Rows are unfiltered in place in `raw`: a row's filter reads the row above, which is
+        // already unfiltered by then. 8-bit RGB rows of a plain PNG are the output rows as they
+        // stand; every other layout is unpacked through one scratch row.
+        let direct = hdr.colorType == 2 && hdr.bitDepth == 8 && !hdr.interlaced
+        let widest = passes.map { hdr.rowBytes($0.w) }.max() ?? 0
+        var zeros = [UInt8](repeating: 0, count: widest)
+        var rgbRow = [UInt8](repeating: 0, count: direct ? 0 : hdr.width * 3)
+        try raw.withUnsafeMutableBufferPointer { rawBuffer in
+            try image.pixels.withUnsafeMutableBufferPointer { outBuffer in
+                try zeros.withUnsafeMutableBufferPointer { zeroRow in
+                    try rgbRow.withUnsafeMutableBufferPointer { rgb in
+                        let base = rawBuffer.baseAddress!, out = outBuffer.baseAddress!
+                        var offset = 0
+                        for pass in passes {
+                            let rowBytes = hdr.rowBytes(pass.w)
+                            var previous = UnsafePointer(zeroRow.baseAddress!)
+                            for r in 0..<pass.h {
+                                let filter = base[offset]
+                                let row = base + offset + 1
+                                offset += 1 + rowBytes
+                                try unfilter(row, previous: previous, count: rowBytes, filter: filter, bpp: bpp)
+                                previous = UnsafePointer(row)
+                                let y = pass.y0 + r * pass.dy
+                                if direct {
+                                    (out + y * hdr.width * 3).update(from: row, count: rowBytes)
+                                    continue
+                                }
+                                rowToRGB(row, header: hdr, palette: palette, count: pass.w, into: rgb.baseAddress!)
+                                let dst = out + (y * hdr.width + pass.x0) * 3
+                                if pass.dx == 1 {
+                                    dst.update(from: rgb.baseAddress!, count: pass.w * 3)
+                                } else {
+                                    for i in 0..<pass.w {
+                                        let o = dst + i * pass.dx * 3
+                                        o[0] = rgb[i * 3]; o[1] = rgb[i * 3 + 1]; o[2] = rgb[i * 3 + 2]
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                swap(&previous, &current)
             }
         }
         return image
     }
 
-    /// Reverses one scanline's filter (PNG spec §9; Pillow ZipDecode.c does the same).
-    static func unfilter(_ row: inout [UInt8], previous: [UInt8], filter: UInt8, bpp: Int) throws {
-        let n = row.count
+    /// Reverses one scanline's filter in place (PNG spec §9; Pillow ZipDecode.c does the same).
+    /// row, previous: `count` bytes; previous is the unfiltered row above (zeros for the first).
+    ///
+    /// Average and Paeth on 3- and 4-byte pixels (8-bit RGB, RGBA) take the pixelwise SIMD
+    /// path; everything else, and the reference for it, is `unfilterBytewise`.
+    static func unfilter(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count n: Int,
+                         filter: UInt8, bpp: Int) throws {
+        if (bpp == 3 || bpp == 4) && (filter == 3 || filter == 4) && n % bpp == 0 {
+            pixelwise(row, previous: previous, count: n, bpp: bpp, paeth: filter == 4)
+            return
+        }
+        try unfilterBytewise(row, previous: previous, count: n, filter: filter, bpp: bpp)
+    }
+
+    /// The PNG spec's filters byte by byte (the reference for `pixelwise`).
+    static func unfilterBytewise(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count n: Int,
+                                 filter: UInt8, bpp: Int) throws {
+        let head = min(bpp, n)  // the first pixel has no left neighbour (a = c = 0)
         switch filter {
         case 0:
             return
@@ -98,28 +135,70 @@ public enum PNGDecoder {
         case 2:
             for i in 0..<n { row[i] = row[i] &+ previous[i] }
         case 3:
-            for i in 0..<n {
-                let left = i >= bpp ? Int(row[i - bpp]) : 0
-                row[i] = row[i] &+ UInt8((left + Int(previous[i])) >> 1)
+            for i in 0..<head { row[i] = row[i] &+ previous[i] >> 1 }
+            if bpp < n {
+                for i in bpp..<n {
+                    row[i] = row[i] &+ UInt8((UInt16(row[i - bpp]) + UInt16(previous[i])) >> 1)
+                }
             }
         case 4:
-            for i in 0..<n {
-                let a = i >= bpp ? Int(row[i - bpp]) : 0
-                let b = Int(previous[i])
-                let c = i >= bpp ? Int(previous[i - bpp]) : 0
-                let p = a + b - c
-                let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                let pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
-                row[i] = row[i] &+ UInt8(pred)
+            // Paeth with a = c = 0 predicts b.
+            for i in 0..<head { row[i] = row[i] &+ previous[i] }
+            if bpp < n {
+                for i in bpp..<n {
+                    let a = Int32(row[i - bpp]), b = Int32(previous[i]), c = Int32(previous[i - bpp])
+                    let pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c)
+                    let pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
+                    row[i] = row[i] &+ UInt8(truncatingIfNeeded: pred)
+                }
             }
         default:
             throw ImageError(.corrupt, "corrupt PNG: unknown row filter type \(filter)")
         }
     }
 
+    /// Average and Paeth for 3- and 4-byte pixels, one pixel per step with its channels in SIMD
+    /// lanes: each pixel depends on the one to its left, so the channels are the only
+    /// parallelism (libpng's filter_sse2_intrinsics.c works the same way). Same arithmetic as
+    /// the bytewise loops in `unfilter`, which remain the reference for every other layout.
+    @inline(__always)
+    static func pixelwise(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count n: Int,
+                          bpp: Int, paeth: Bool) {
+        @inline(__always) func load(_ p: UnsafePointer<UInt8>) -> SIMD4<Int16> {
+            SIMD4(Int16(p[0]), Int16(p[1]), Int16(p[2]), bpp == 4 ? Int16(p[3]) : 0)
+        }
+        @inline(__always) func magnitude(_ v: SIMD4<Int16>) -> SIMD4<Int16> {
+            v.replacing(with: 0 &- v, where: v .< 0)
+        }
+        var a = SIMD4<Int16>(repeating: 0), c = SIMD4<Int16>(repeating: 0)
+        var i = 0
+        while i < n {
+            let b = load(previous + i)
+            var out = load(UnsafePointer(row + i))
+            if paeth {
+                let toB = b &- c, toA = a &- c  // pa = |p − a| = |b − c|, pb = |a − c|, pc = |a + b − 2c|
+                let pa = magnitude(toB), pb = magnitude(toA), pc = magnitude(toB &+ toA)
+                var pred = c.replacing(with: b, where: pb .<= pc)
+                pred.replace(with: a, where: (pa .<= pb) .& (pa .<= pc))
+                out = (out &+ pred) & 0xFF
+            } else {
+                out = (out &+ ((a &+ b) &>> 1)) & 0xFF
+            }
+            row[i] = UInt8(truncatingIfNeeded: out[0])
+            row[i + 1] = UInt8(truncatingIfNeeded: out[1])
+            row[i + 2] = UInt8(truncatingIfNeeded: out[2])
+            if bpp == 4 { row[i + 3] = UInt8(truncatingIfNeeded: out[3]) }
+            a = out
+            c = b
+            i += bpp
+        }
+    }
+
     /// One unfiltered scanline of `count` pixels → RGB, with Pillow's raw-mode unpacking and
     /// `convert('RGB')` rules.
-    static func rowToRGB(_ row: [UInt8], header h: Header, palette: [UInt8], count: Int, into out: inout [UInt8]) {
+    /// row: the unfiltered scanline; out: `count` × 3 bytes.
+    static func rowToRGB(_ row: UnsafePointer<UInt8>, header h: Header, palette: [UInt8], count: Int,
+                         into out: UnsafeMutablePointer<UInt8>) {
         @inline(__always) func put(_ i: Int, _ r: UInt8, _ g: UInt8, _ b: UInt8) {
             out[i * 3] = r; out[i * 3 + 1] = g; out[i * 3 + 2] = b
         }

@@ -1,6 +1,10 @@
+import CDeflate
 import CZlib
 
-/// zlib's one-shot `uncompress`.
+/// Inflates PNG image data: libdeflate when the stream is whole and fills the output exactly
+/// (the common case; about twice as fast as zlib), zlib's one-shot `uncompress` otherwise, so
+/// that truncated, corrupt and over-long streams keep zlib's partial output and byte counts.
+/// DEFLATE decoding is deterministic, so both give the same bytes where both succeed.
 ///
 /// Why not libpng: libpng reports every decoding error by longjmp, which Swift cannot catch
 /// (`setjmp` is unavailable in Swift), and its setjmp-free "simplified" API applies gamma and
@@ -21,6 +25,29 @@ enum Zlib {
 
     /// Inflates a zlib stream into exactly `expected` bytes.
     static func inflate(_ source: [UInt8], expected: Int) throws -> ([UInt8], Result) {
+        if let out = fastInflate(source, expected: expected) { return (out, .complete) }
+        return try zlibInflate(source, expected: expected)
+    }
+
+    /// libdeflate, or nil when it does not produce exactly `expected` bytes without error.
+    static func fastInflate(_ source: [UInt8], expected: Int) -> [UInt8]? {
+        guard expected > 0, let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var produced = 0
+        var ok = false
+        let out = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+            let rc = source.withUnsafeBufferPointer { src in
+                libdeflate_zlib_decompress(decompressor, src.baseAddress, src.count,
+                                           buffer.baseAddress, expected, &produced)
+            }
+            ok = rc == LIBDEFLATE_SUCCESS && produced == expected
+            count = ok ? expected : 0
+        }
+        return ok ? out : nil
+    }
+
+    /// zlib's `uncompress` into exactly `expected` bytes.
+    static func zlibInflate(_ source: [UInt8], expected: Int) throws -> ([UInt8], Result) {
         var out = [UInt8](repeating: 0, count: max(expected, 1))
         var produced = UInt(expected)
         let rc = source.withUnsafeBufferPointer { src in

@@ -50,6 +50,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Minimum timed seconds.")
     var seconds: Double = 5
 
+    @Option(help: ArgumentHelp("Time N passes over every batch of --data and rate by the total time (as a suite's end-to-end rate is) instead of by the median batch; keeps the last, partial batch.", valueName: "N"))
+    var passes: Int?
+
     @Option(help: "Seed of the random weights and inputs.")
     var seed: UInt64 = 0
 
@@ -65,6 +68,8 @@ struct Bench: ParsableCommand {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if pipeline && data == nil { throw ValidationError("--pipeline needs --data DIR") }
         if let store, store < 1 { throw ValidationError("--store must be at least 1") }
+        if let passes, passes < 1 { throw ValidationError("--passes must be at least 1") }
+        if passes != nil && data == nil { throw ValidationError("--passes times the batches of --data; give --data DIR") }
         if store != nil && pipeline { throw ValidationError("--store and --pipeline time different things; give one") }
         _ = try etas()
     }
@@ -96,6 +101,8 @@ struct Bench: ParsableCommand {
             let r = try PipelineBenchmark.run(folder: data!, preprocessing: pre, workers: threads, batchSize: batch,
                                               limit: images, passes: 2, warmup: true)
             print(String(format: "pipeline    %.1f images/s decode + preprocess (%d workers, %@)", r.imagesPerSecond, threads, pre.description))
+            let entries = try Dataset.unlabeled(root: RawPath(data!)).subset(limit: images)
+            print("stages      \(PipelineBenchmark.profile(entries: entries, preprocessing: pre))")
             return
         }
         let stateDict = try weights.map { try CheckpointFile.load(path: $0) } ?? .random(for: spec, seed: seed)
@@ -103,7 +110,7 @@ struct Bench: ParsableCommand {
         if let data {
             let entries = try Dataset.classFolders(root: RawPath(data)).subset(limit: images)
             for b in PrefetchPipeline(entries: entries, preprocessing: pre, options: .init(batchSize: batch, workers: threads))
-            where b.images.shape[0] == batch {
+            where b.images.shape[0] == batch || (passes != nil && b.images.shape[0] > 0) {
                 batches.append(b.images)
             }
             guard !batches.isEmpty else { throw CLIError("no full batch of \(batch) decodable images in \(data)") }
@@ -116,6 +123,7 @@ struct Bench: ParsableCommand {
             options.warmup = warmup
             options.minSeconds = seconds
             options.eta = eta
+            options.passes = passes
             let r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
             report(r, threads: threads)
         }
@@ -130,8 +138,9 @@ struct Bench: ParsableCommand {
         }
         let peak = ModelBenchmark.nominalPeakGFLOPs(threads: threads)
         print("model       \(r.model)  batch \(r.batch)  threads \(r.threads) (\(r.strategy))" + (r.eta.map { "  η \($0)" } ?? ""))
-        print(String(format: "throughput  %.2f images/s  (median batch %.1f ms over %d batches, %d warm-up)",
-                     r.imagesPerSecond, r.medianBatchSeconds * 1000, r.timedBatches, r.warmupBatches))
+        print(String(format: "throughput  %.2f images/s  (%@; median batch %.1f ms, %d images in %.2f s over %d batches, %d warm-up)",
+                     r.imagesPerSecond, r.rateFrom, r.medianBatchSeconds * 1000, r.imagesTimed, r.totalSeconds,
+                     r.timedBatches, r.warmupBatches))
         print(String(format: "compute     %.1f GFLOP/s achieved (%.3f G multiply-adds per image)",
                      r.gflopPerSecond, r.macsPerImage / 1e9)
               + (peak.map { String(format: ", %.0f%% of nominal fp32 peak %.0f GFLOP/s", 100 * r.gflopPerSecond / $0, $0) } ?? ""))

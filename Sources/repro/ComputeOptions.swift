@@ -18,6 +18,7 @@ struct ComputeOptions: ParsableArguments {
     @discardableResult
     func apply() -> Int {
         let n = threads ?? max(1, System.coreCount)
+        Heap.retainFreedMemory()
         Compute.configure(threads: n, strategy: strategy)
         return n
     }

@@ -41,8 +41,8 @@ struct Run: ParsableCommand {
     @Option(help: "Images per batch.")
     var batch = 32
 
-    @Option(help: "Image decoding workers running ahead of the model.")
-    var workers = 1
+    @Option(help: "Background image-decoding threads running ahead of the model; 0 decodes each batch on the compute threads between model calls (default: 0 when --threads takes every core, else one per spare core).")
+    var workers: Int?
 
     @Option(help: ArgumentHelp("η values to report, comma-separated (replaces the suite's).", valueName: "LIST"))
     var eta: String?
@@ -108,7 +108,7 @@ struct Run: ParsableCommand {
     func validate() throws {
         _ = try options()
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
-        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let workers, workers < 0 { throw ValidationError("--workers must be 0 or more") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let every, every < 1 { throw ValidationError("--every must be at least 1") }
     }

@@ -113,13 +113,21 @@ struct BadInputTests {
         #expect(dataset.report.hidden == ["bad/.hidden.JPEG"])
         #expect(dataset.entries.count == 10)
 
+        // Background workers and inline decoding must skip the same images for the same reasons.
+        for workers in [2, 0] {
+            try checkSkips(dataset, workers: workers)
+        }
+    }
+
+    private func checkSkips(_ dataset: Dataset, workers: Int) throws {
         let pipeline = PrefetchPipeline(entries: dataset.entries, preprocessing: Preprocessing(imageSize: 16, cropPct: 0.875),
-                                        options: .init(batchSize: 3, workers: 2))
+                                        options: .init(batchSize: 3, workers: workers))
         var good: [String] = []
         var skipped: [SkippedImage] = []
         for batch in pipeline {
             good += batch.entries.map(\.relativePath.description)
             skipped += batch.skipped
+            #expect(batch.images.shape == [batch.entries.count, 3, 16, 16])
         }
         #expect(good == ["good/a.jpg", "good/b.JPEG"])
         let summary = SkipSummary(skipped)

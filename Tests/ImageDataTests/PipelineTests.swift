@@ -39,6 +39,27 @@ struct PipelineTests {
         #expect(pipeline.next() == nil)
     }
 
+    /// Inline decoding (workers 0) hands out the background workers' batches bit for bit,
+    /// also when bad images in mid-batch must be compacted away.
+    @Test func inlineDecodingGivesTheBackgroundBatches() throws {
+        var entries = Self.goodEntries()
+        for (at, bad) in [(1, "bad_truncated.png"), (5, "bad_png_zlib.png"), (6, "bad_truncated.png")] {
+            entries.insert(DatasetEntry(position: 0, path: RawPath(Fixtures.imagePath(bad)), relativePath: RawPath(bad),
+                                        label: 0, className: ""), at: at)
+        }
+        entries = entries.enumerated().map { i, e in
+            DatasetEntry(position: i, path: e.path, relativePath: e.relativePath, label: e.label, className: "")
+        }
+        func batches(workers: Int) -> [Batch] {
+            Array(PrefetchPipeline(entries: entries, preprocessing: Self.preprocessing,
+                                   options: .init(batchSize: 4, workers: workers)))
+        }
+        let inline = batches(workers: 0), background = batches(workers: 2)
+        #expect(inline.count == (entries.count + 3) / 4)
+        #expect(inline.flatMap(\.skipped).map(\.position) == [1, 5, 6])
+        #expect(inline == background)
+    }
+
     @Test func workersStopAtThePrefetchWindow() throws {
         let entries = Array(repeating: Self.goodEntries(), count: 3).flatMap { $0 }.enumerated().map { i, e in
             DatasetEntry(position: i, path: e.path, relativePath: e.relativePath, label: e.label, className: "")

@@ -5,6 +5,11 @@ import ViT
 /// Model-only throughput: warm-up batches, then timed batches of a prepared input tensor.
 /// The timer covers one forward call per batch (for two-stage models: the bilinear
 /// downsample, stage 1, the exit test, and stage 2 on the images below η), nothing else.
+///
+/// Two rates: by default images/s comes from the median batch (robust to a busy machine);
+/// with `passes`, every batch is run that many times and images/s is the total images over
+/// the total time, the same definition as a suite's end-to-end rate, so that the two compare
+/// like for like over the same images.
 public enum ModelBenchmark {
     public struct Options {
         public var batch: Int = 1
@@ -14,6 +19,8 @@ public enum ModelBenchmark {
         public var minSeconds: Double = 5
         /// Early-exit threshold for two-stage models (nil: both stages for every image).
         public var eta: Double?
+        /// Time this many passes over all batches and rate by the total (nil: by the median).
+        public var passes: Int?
         public init() {}
     }
 
@@ -27,6 +34,11 @@ public enum ModelBenchmark {
         public var timedBatches: Int
         /// Median seconds per batch.
         public var medianBatchSeconds: Double
+        /// Sum over the timed batches.
+        public var totalSeconds: Double
+        public var imagesTimed: Int
+        /// "median batch" or "total over N passes".
+        public var rateFrom: String
         public var imagesPerSecond: Double
         /// Multiply-adds per image actually executed (expected over the exits seen).
         public var macsPerImage: Double
@@ -68,13 +80,24 @@ public enum ModelBenchmark {
         exitCount = 0
         imageCount = 0
         var times: [Double] = []
-        let start = DispatchTime.now().uptimeNanoseconds
-        while times.count < options.minIterations
-                || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < options.minSeconds {
+        var imagesTimed = 0
+        func timedStep() {
+            imagesTimed += images.shape[0]
             let t0 = DispatchTime.now().uptimeNanoseconds
             step()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
+        if let passes = options.passes {
+            next = 0
+            for _ in 0..<(max(1, passes) * batches.count) { timedStep() }
+        } else {
+            let start = DispatchTime.now().uptimeNanoseconds
+            while times.count < options.minIterations
+                    || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < options.minSeconds {
+                timedStep()
+            }
+        }
+        let total = times.reduce(0, +)
         times.sort()
         let median = times[times.count / 2]
         let batch = batches[0].shape[0]
@@ -87,14 +110,16 @@ public enum ModelBenchmark {
                 macs = s * Double(flops[0]) + (1 - s) * Double(flops[1])
             }
         }
-        let ips = Double(batch) / median
+        let ips = options.passes == nil ? Double(batch) / median : Double(imagesTimed) / total
         let covers = spec.stageCount == 2
             ? (options.eta == nil ? "forward, both stages for every image (incl. bilinear downsample)"
                                   : "forwardEarlyExit (incl. bilinear downsample, exit test, stage-2 gather)")
             : "forward (patch embed, blocks, head)"
         return Result(model: name, batch: batch, threads: Compute.threads, strategy: Compute.strategy.rawValue,
                       eta: options.eta, warmupBatches: options.warmup, timedBatches: times.count,
-                      medianBatchSeconds: median, imagesPerSecond: ips, macsPerImage: macs,
+                      medianBatchSeconds: median, totalSeconds: total, imagesTimed: imagesTimed,
+                      rateFrom: options.passes.map { "total over \($0) pass\($0 == 1 ? "" : "es")" } ?? "median batch",
+                      imagesPerSecond: ips, macsPerImage: macs,
                       gflopPerSecond: 2 * macs * ips / 1e9, stage1ExitShare: share, timerCovers: covers,
                       blas: BLAS.configuration)
     }

@@ -16,7 +16,7 @@ struct AccuracyRun: RowRun {
         let hash = try specHash()
         let shard = plan.options.shard.map { Shard(index: $0.index, count: $0.count) }
         let provenance = try context.provenance(mode: .accuracy, specHash: hash, shard: shard,
-                                                notes: "batch=\(plan.options.batch)")
+                                                notes: "batch=\(plan.options.batch) decode_workers=\(plan.options.decodeWorkers())")
         let runID: RunID
         var done = Set<Int>()
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
@@ -37,8 +37,9 @@ struct AccuracyRun: RowRun {
             return chunk.allSatisfy { done.contains($0.position) } ? [] : Array(chunk)
         }
         let progress = Progress(label: row.model.name, total: todo.count)
+        var split = TimeSplit()
         do {
-            if !todo.isEmpty { try evaluate(todo, into: runID, progress: progress) }
+            if !todo.isEmpty { split = try evaluate(todo, into: runID, progress: progress) }
             progress.stop()
             try store.finishRun(runID, status: .complete)
             _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
@@ -47,19 +48,22 @@ struct AccuracyRun: RowRun {
             throw error
         }
         // End to end: decode, preprocess, both stages, store writes (the sweep excluded).
-        progress.finish(todo.isEmpty ? "" : String(format: "%d images in %.2f s, %.1f images/s end to end",
+        progress.finish(todo.isEmpty ? "" : String(format: "%d images in %.2f s, %.1f images/s end to end (%@)",
                                                    progress.done, progress.elapsedSeconds,
-                                                   Double(progress.done) / max(progress.elapsedSeconds, 1e-9)))
+                                                   Double(progress.done) / max(progress.elapsedSeconds, 1e-9),
+                                                   split.description))
         return runID
     }
 
-    private func evaluate(_ todo: [DatasetEntry], into runID: RunID, progress: Progress) throws {
+    private func evaluate(_ todo: [DatasetEntry], into runID: RunID, progress: Progress) throws -> TimeSplit {
         let pipeline = PrefetchPipeline(entries: todo, preprocessing: row.preprocessing,
-                                        options: .init(batchSize: plan.options.batch, workers: plan.options.workers))
+                                        options: .init(batchSize: plan.options.batch, workers: plan.options.decodeWorkers()))
         defer { pipeline.cancel() }
         let grid = row.spec.stageCount == 2 ? row.spec.backbone.gridSize / 2 : 0
         var skips = SkipSummary()
+        var clock = TimeSplit.Clock()
         for batch in pipeline {
+            clock.lap(\.waiting)
             var results: [ImageResult] = batch.skipped.map { s in
                 skips.add(s.reason)
                 return ImageResult(image: ImageRecord(position: s.position, relativePath: s.path, classIndex: nil,
@@ -69,6 +73,7 @@ struct AccuracyRun: RowRun {
             }
             if !batch.entries.isEmpty {
                 let outputs = model.evaluate(batch.images, keys: batch.entries.map { UInt64($0.position) })
+                clock.lap(\.model)
                 for (entry, out) in zip(batch.entries, outputs) {
                     let stages = (0..<out.topClasses.count).map { s in
                         StageOutput(stage: s + 1, topClasses: out.topClasses[s], topProbabilities: out.topProbabilities[s],
@@ -91,7 +96,9 @@ struct AccuracyRun: RowRun {
             results.sort { $0.image.position < $1.image.position }
             try store.write(results, to: runID)
             progress.advance(by: results.count)
+            clock.lap(\.store)
         }
         if skips.total > 0 { Progress.note("\(row.model.name): skipped \(skips)") }
+        return clock.split
     }
 }

@@ -20,8 +20,9 @@ public struct RunOptions {
     public var every: Int?
     public var batch: Int = 32
     public var threads: Int = 1
-    /// Decode / preprocess workers ahead of the model.
-    public var workers: Int = 1
+    /// Background decode / preprocess workers ahead of the model; 0 decodes each batch inline
+    /// on the compute threads; nil picks (see `decodeWorkers`).
+    public var workers: Int?
     /// Replaces the suite's reported η values.
     public var eta: [Double]?
     /// (index, count) for --shard i/n.
@@ -35,4 +36,12 @@ public struct RunOptions {
     public var writeReports = true
 
     public init() {}
+
+    /// The decode workers a run uses: the user's choice, else inline (0) when the compute
+    /// threads take every core (background workers would preempt the model; see
+    /// `PrefetchPipeline`), else one worker per spare core, up to 4.
+    public func decodeWorkers(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        if let workers { return workers }
+        return threads >= cores ? 0 : min(4, cores - threads)
+    }
 }
