@@ -1,11 +1,31 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+import Foundation
+
+// AVX2 + FMA code for the numeric targets when the building machine has both (x86-64 Linux,
+// read from /proc/cpuinfo): without it the SIMD8 loops (softmax, exp, GELU, LayerNorm) compile
+// to pairs of SSE operations. Measured on the 2-vCPU EPYC dev VM: DeiT-S 17.5 → 18.7 images/s
+// at batch 32, the bundled models about 20% faster. Such a binary needs an AVX2 machine (any
+// x86-64 since 2013–2015); REPRO_PORTABLE=1 builds generic x86-64 code (then `rm -rf .build`).
+let simdFlags: [String] = {
+    #if arch(x86_64)
+    if ProcessInfo.processInfo.environment["REPRO_PORTABLE"] != nil { return [] }
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return [] }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    return flags.isSuperset(of: ["avx2", "fma"]) ? ["-target-cpu", "haswell", "-DREPRO_AVX2"] : []
+    #else
+    return []
+    #endif
+}()
+
 // The numeric targets are optimized in every configuration, so that the plain
 // `swift run repro …` and `swift test` (debug) stay within minutes: a debug build
 // of these loops is 10–100× slower.
 let optimized: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
+    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + simdFlags),
 ]
 
 let package = Package(

@@ -42,7 +42,16 @@ public enum Compute {
 
     /// Human-readable summary stored with every run.
     public static var summary: String {
-        "threads=\(threads) strategy=\(strategy.rawValue) blas=\(BLAS.configuration)"
+        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(codeGeneration) blas=\(BLAS.configuration)"
+    }
+
+    /// The instruction set this package's own loops were compiled for (see Package.swift).
+    public static var codeGeneration: String {
+        #if REPRO_AVX2
+        return "avx2+fma"
+        #else
+        return "generic"
+        #endif
     }
 
     // A thread-local mark for "this thread is one of the image workers": kernels called from

@@ -11,7 +11,8 @@ struct Bench: ParsableCommand {
         discussion: """
             Runs warm-up batches, then timed batches until --seconds have passed (at least 3), and \
             prints images/s (from the median batch time), achieved GFLOP/s (multiply-adds counted \
-            twice) and the share of the machine's nominal fp32 peak, with the BLAS configuration. \
+            twice) and their share of the machine's fp32 FMA peak (measured first: independent FMA \
+            chains on every thread), with the BLAS configuration. \
             Random weights are fine for timing a plain ViT; for two-stage models the exit share \
             depends on the weights and images, so pass --weights and real inputs for exit-dependent \
             timing (see `repro run --mode throughput`).
@@ -117,6 +118,7 @@ struct Bench: ParsableCommand {
         } else {
             batches = [Tensor.randomNormal([batch, c.inChannels, c.imageSize, c.imageSize], seed: seed &+ 1)]
         }
+        let peak = PeakFLOPs.measure(threads: threads)
         for eta in try etas() {
             var options = ModelBenchmark.Options()
             options.batch = batch
@@ -124,26 +126,26 @@ struct Bench: ParsableCommand {
             options.minSeconds = seconds
             options.eta = eta
             options.passes = passes
-            let r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
-            report(r, threads: threads)
+            var r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
+            r.peakGFLOPs = peak.gflopPerSecond
+            report(r, peak: peak)
         }
     }
 
-    func report(_ r: ModelBenchmark.Result, threads: Int) {
+    func report(_ r: ModelBenchmark.Result, peak: PeakFLOPs.Result) {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
             print(String(decoding: try! enc.encode(r), as: UTF8.self))
             return
         }
-        let peak = ModelBenchmark.nominalPeakGFLOPs(threads: threads)
         print("model       \(r.model)  batch \(r.batch)  threads \(r.threads) (\(r.strategy))" + (r.eta.map { "  η \($0)" } ?? ""))
         print(String(format: "throughput  %.2f images/s  (%@; median batch %.1f ms, %d images in %.2f s over %d batches, %d warm-up)",
                      r.imagesPerSecond, r.rateFrom, r.medianBatchSeconds * 1000, r.imagesTimed, r.totalSeconds,
                      r.timedBatches, r.warmupBatches))
         print(String(format: "compute     %.1f GFLOP/s achieved (%.3f G multiply-adds per image)",
                      r.gflopPerSecond, r.macsPerImage / 1e9)
-              + (peak.map { String(format: ", %.0f%% of nominal fp32 peak %.0f GFLOP/s", 100 * r.gflopPerSecond / $0, $0) } ?? ""))
+              + String(format: ", %.0f%% of the ", 100 * r.gflopPerSecond / peak.gflopPerSecond) + peak.description)
         if let s = r.stage1ExitShare { print(String(format: "exits       %.1f%% of images at stage 1", 100 * s)) }
         print("timer       \(r.timerCovers)")
         print("blas        \(r.blas)")

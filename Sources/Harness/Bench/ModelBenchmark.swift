@@ -47,6 +47,9 @@ public enum ModelBenchmark {
         public var stage1ExitShare: Double?
         public var timerCovers: String
         public var blas: String
+        /// The machine's measured fp32 FMA peak on `threads` threads (`PeakFLOPs`), if measured.
+        public var peakGFLOPs: Double?
+        public var simd: String = Compute.codeGeneration
     }
 
     /// Runs `spec` with `stateDict` weights over `batches` (each [B, C, S, S]) in turn.
@@ -122,15 +125,5 @@ public enum ModelBenchmark {
                       imagesPerSecond: ips, macsPerImage: macs,
                       gflopPerSecond: 2 * macs * ips / 1e9, stage1ExitShare: share, timerCovers: covers,
                       blas: BLAS.configuration)
-    }
-
-    /// Nominal fp32 peak in GFLOP/s: 32 FLOP per cycle per core (two 8-lane FMA pipes) × the
-    /// clock /proc/cpuinfo reports × threads. An estimate: the boost clock under load may differ.
-    public static func nominalPeakGFLOPs(threads: Int) -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu MHz") }),
-              let mhz = Double(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
-        else { return nil }
-        return 32 * mhz / 1000 * Double(threads)
     }
 }

@@ -1,0 +1,59 @@
+import Dispatch
+
+/// The machine's fp32 multiply-add peak, measured: every thread runs independent FMA chains on
+/// 8-lane vectors (no memory traffic), and the rate is the total over the wall time.
+///
+/// Why measured rather than computed from /proc/cpuinfo: on a VM cpuinfo reports the base
+/// clock (2.6 GHz on the dev VM), while the cores run at their boost clock under load, so a
+/// "nominal" peak from it came out below what DeiT-S's GEMMs achieved. This is the peak of
+/// the code this package can emit: with AVX2 + FMA code generation (Package.swift) it is the
+/// 256-bit FMA rate; a generic x86-64 build measures its SSE rate instead, and says so.
+public enum PeakFLOPs {
+    public struct Result: Sendable {
+        public var gflopPerSecond: Double
+        public var threads: Int
+        public var description: String {
+            "fp32 FMA peak \(Int(gflopPerSecond.rounded())) GFLOP/s measured on \(threads) thread\(threads == 1 ? "" : "s") (\(Compute.codeGeneration) code)"
+        }
+    }
+
+    public static func measure(threads: Int, seconds: Double = 0.2) -> Result {
+        let iterations = 1 << 20
+        // One round to find the per-round time, then enough rounds to fill `seconds`.
+        let probe = run(threads: threads, iterations: iterations, rounds: 1)
+        let rounds = max(1, Int(seconds / max(probe, 1e-6)))
+        let wall = run(threads: threads, iterations: iterations, rounds: rounds)
+        let flops = Double(threads * rounds * iterations) * Double(chains * 8 * 2)
+        return Result(gflopPerSecond: flops / wall / 1e9, threads: threads)
+    }
+
+    static let chains = 12
+
+    private static func run(threads: Int, iterations: Int, rounds: Int) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        // Each thread stores its result, so that the chains cannot be optimized away.
+        let sinks = UnsafeMutablePointer<Float>.allocate(capacity: threads)
+        defer { sinks.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var sum = SIMD8<Float>()
+            for r in 0..<rounds { sum += chainsOfFMA(iterations: iterations, seed: Float(t * rounds + r)) }
+            sinks[t] = sum.sum()
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// 12 independent accumulators: enough to cover the FMA latency on two pipes.
+    @inline(never)
+    static func chainsOfFMA(iterations: Int, seed: Float) -> SIMD8<Float> {
+        let m = SIMD8<Float>(repeating: 0.999_999), c = SIMD8<Float>(repeating: 1e-7)
+        var a0 = SIMD8<Float>(repeating: seed), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5
+        var a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11
+        for _ in 0..<iterations {
+            a0 = c.addingProduct(a0, m); a1 = c.addingProduct(a1, m); a2 = c.addingProduct(a2, m)
+            a3 = c.addingProduct(a3, m); a4 = c.addingProduct(a4, m); a5 = c.addingProduct(a5, m)
+            a6 = c.addingProduct(a6, m); a7 = c.addingProduct(a7, m); a8 = c.addingProduct(a8, m)
+            a9 = c.addingProduct(a9, m); a10 = c.addingProduct(a10, m); a11 = c.addingProduct(a11, m)
+        }
+        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11
+    }
+}
