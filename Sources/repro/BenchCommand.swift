@@ -127,12 +127,12 @@ struct Bench: ParsableCommand {
             options.eta = eta
             options.passes = passes
             var r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
-            r.peakGFLOPs = peak.gflopPerSecond
+            r.peakGFLOPs = peak?.gflopPerSecond
             report(r, peak: peak)
         }
     }
 
-    func report(_ r: ModelBenchmark.Result, peak: PeakFLOPs.Result) {
+    func report(_ r: ModelBenchmark.Result, peak: PeakFLOPs.Result?) {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -145,7 +145,8 @@ struct Bench: ParsableCommand {
                      r.timedBatches, r.warmupBatches))
         print(String(format: "compute     %.1f GFLOP/s achieved (%.3f G multiply-adds per image)",
                      r.gflopPerSecond, r.macsPerImage / 1e9)
-              + String(format: ", %.0f%% of the ", 100 * r.gflopPerSecond / peak.gflopPerSecond) + peak.description)
+              + (peak.map { String(format: ", %.0f%% of the ", 100 * r.gflopPerSecond / $0.gflopPerSecond) + $0.description }
+                 ?? " (no fp32 peak measured: generic x86-64 build, see Package.swift)"))
         if let s = r.stage1ExitShare { print(String(format: "exits       %.1f%% of images at stage 1", 100 * s)) }
         print("timer       \(r.timerCovers)")
         print("blas        \(r.blas)")
