@@ -68,39 +68,34 @@ public enum PNGDecoder {
         // stand; every other layout is unpacked through one scratch row.
         let direct = hdr.colorType == 2 && hdr.bitDepth == 8 && !hdr.interlaced
         let widest = passes.map { hdr.rowBytes($0.w) }.max() ?? 0
-        var zeros = [UInt8](repeating: 0, count: widest)
-        var rgbRow = [UInt8](repeating: 0, count: direct ? 0 : hdr.width * 3)
+        // The row above the first row of a pass is zeros; non-direct rows unpack through `rgb`.
+        let zeroRow = UnsafeMutablePointer<UInt8>.allocate(capacity: max(widest, 1))
+        zeroRow.initialize(repeating: 0, count: max(widest, 1))
+        let rgb = UnsafeMutablePointer<UInt8>.allocate(capacity: max(hdr.width * 3, 1))
+        defer { zeroRow.deallocate(); rgb.deallocate() }
         try raw.withUnsafeMutableBufferPointer { rawBuffer in
             try image.pixels.withUnsafeMutableBufferPointer { outBuffer in
-                try zeros.withUnsafeMutableBufferPointer { zeroRow in
-                    try rgbRow.withUnsafeMutableBufferPointer { rgb in
-                        let base = rawBuffer.baseAddress!, out = outBuffer.baseAddress!
-                        var offset = 0
-                        for pass in passes {
-                            let rowBytes = hdr.rowBytes(pass.w)
-                            var previous = UnsafePointer(zeroRow.baseAddress!)
-                            for r in 0..<pass.h {
-                                let filter = base[offset]
-                                let row = base + offset + 1
-                                offset += 1 + rowBytes
-                                try unfilter(row, previous: previous, count: rowBytes, filter: filter, bpp: bpp)
-                                previous = UnsafePointer(row)
-                                let y = pass.y0 + r * pass.dy
-                                if direct {
-                                    (out + y * hdr.width * 3).update(from: row, count: rowBytes)
-                                    continue
-                                }
-                                rowToRGB(row, header: hdr, palette: palette, count: pass.w, into: rgb.baseAddress!)
-                                let dst = out + (y * hdr.width + pass.x0) * 3
-                                if pass.dx == 1 {
-                                    dst.update(from: rgb.baseAddress!, count: pass.w * 3)
-                                } else {
-                                    for i in 0..<pass.w {
-                                        let o = dst + i * pass.dx * 3
-                                        o[0] = rgb[i * 3]; o[1] = rgb[i * 3 + 1]; o[2] = rgb[i * 3 + 2]
-                                    }
-                                }
-                            }
+                let base = rawBuffer.baseAddress!, out = outBuffer.baseAddress!
+                var offset = 0
+                for pass in passes {
+                    let rowBytes = hdr.rowBytes(pass.w)
+                    var previous = UnsafePointer(zeroRow)
+                    for r in 0..<pass.h {
+                        let filter = base[offset]
+                        let row = base + offset + 1
+                        offset += 1 + rowBytes
+                        try unfilter(row, previous: previous, count: rowBytes, filter: filter, bpp: bpp)
+                        previous = UnsafePointer(row)
+                        let y = pass.y0 + r * pass.dy
+                        if direct {
+                            (out + y * hdr.width * 3).update(from: row, count: rowBytes)
+                            continue
+                        }
+                        rowToRGB(row, header: hdr, palette: palette, count: pass.w, into: rgb)
+                        let dst = out + (y * hdr.width + pass.x0) * 3
+                        for i in 0..<pass.w {
+                            let o = dst + i * pass.dx * 3
+                            o[0] = rgb[i * 3]; o[1] = rgb[i * 3 + 1]; o[2] = rgb[i * 3 + 2]
                         }
                     }
                 }
@@ -123,10 +118,10 @@ public enum PNGDecoder {
         try unfilterBytewise(row, previous: previous, count: n, filter: filter, bpp: bpp)
     }
 
-    /// The PNG spec's filters byte by byte (the reference for `pixelwise`).
+    /// The PNG spec's filters byte by byte, written as the spec states them (the reference for
+    /// `pixelwise`).
     static func unfilterBytewise(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count n: Int,
                                  filter: UInt8, bpp: Int) throws {
-        let head = min(bpp, n)  // the first pixel has no left neighbour (a = c = 0)
         switch filter {
         case 0:
             return
@@ -135,22 +130,19 @@ public enum PNGDecoder {
         case 2:
             for i in 0..<n { row[i] = row[i] &+ previous[i] }
         case 3:
-            for i in 0..<head { row[i] = row[i] &+ previous[i] >> 1 }
-            if bpp < n {
-                for i in bpp..<n {
-                    row[i] = row[i] &+ UInt8((UInt16(row[i - bpp]) + UInt16(previous[i])) >> 1)
-                }
+            for i in 0..<n {
+                let left = i >= bpp ? Int(row[i - bpp]) : 0
+                row[i] = row[i] &+ UInt8((left + Int(previous[i])) >> 1)
             }
         case 4:
-            // Paeth with a = c = 0 predicts b.
-            for i in 0..<head { row[i] = row[i] &+ previous[i] }
-            if bpp < n {
-                for i in bpp..<n {
-                    let a = Int32(row[i - bpp]), b = Int32(previous[i]), c = Int32(previous[i - bpp])
-                    let pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c)
-                    let pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
-                    row[i] = row[i] &+ UInt8(truncatingIfNeeded: pred)
-                }
+            for i in 0..<n {
+                let a = i >= bpp ? Int(row[i - bpp]) : 0
+                let b = Int(previous[i])
+                let c = i >= bpp ? Int(previous[i - bpp]) : 0
+                let p = a + b - c
+                let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                let pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c)
+                row[i] = row[i] &+ UInt8(pred)
             }
         default:
             throw ImageError(.corrupt, "corrupt PNG: unknown row filter type \(filter)")

@@ -110,6 +110,10 @@ private final class PrefetchEngine {
     private var cancelled = false
     private var runningWorkers = 0
     private var consumerWaitSeconds = 0.0
+    /// Inline mode: one decoder per compute thread (TurboJPEG handles are per thread), kept
+    /// across batches, and one transform (immutable, shared).
+    private var inlineDecoders: [ImageDecoder] = []
+    private lazy var inlineTransform = EvalTransform(preprocessing)
 
     init(entries: [DatasetEntry], preprocessing: Preprocessing, options: Options) {
         self.entries = entries
@@ -231,39 +235,55 @@ private final class PrefetchEngine {
         let b = consumerBatch
         consumerBatch += 1
         let count = imagesInBatch(b), perImage = floatsPerImage, first = b * options.batchSize
+        let workers = min(count, Compute.availableThreads)
+        while inlineDecoders.count < workers { inlineDecoders.append(ImageDecoder(limits: options.limits)) }
+        let decoders = inlineDecoders, transform = inlineTransform  // read once, before the threads
         let queue = WorkQueue(count: count)
         var errors = [ImageError?](repeating: nil, count: count)
         // images: [count, 3, S, S]; every slot is written (an image that fails leaves its slot
-        // unused and is compacted away below).
+        // zeroed; it is compacted away below).
         var scalars = [Float](unsafeUninitializedCapacity: count * perImage) { buffer, initialized in
             errors.withUnsafeMutableBufferPointer { errors in
-                parallelFor(min(count, Compute.availableThreads)) { _ in
-                    let decoder = ImageDecoder(limits: options.limits)
-                    let transform = EvalTransform(preprocessing)
+                parallelFor(workers) { w in
                     while let k = queue.take() {
-                        errors[k] = decode(entries[first + k], decoder, transform, into: buffer.baseAddress! + k * perImage)
-                        if errors[k] != nil { (buffer.baseAddress! + k * perImage).initialize(repeating: 0, count: perImage) }
+                        let slot = buffer.baseAddress! + k * perImage
+                        errors[k] = decode(entries[first + k], decoders[w], transform, into: slot)
+                        if errors[k] != nil { slot.initialize(repeating: 0, count: perImage) }
                     }
                 }
             }
             initialized = count * perImage
         }
-        var kept: [DatasetEntry] = [], skipped: [SkippedImage] = []
-        for k in 0..<count {
-            if let e = errors[k] {
-                skipped.append(SkippedImage(entry: entries[first + k], error: e))
-            } else {
-                if kept.count < k {
-                    scalars.withUnsafeMutableBufferPointer { s in
-                        (s.baseAddress! + kept.count * perImage).update(from: s.baseAddress! + k * perImage, count: perImage)
-                    }
-                }
-                kept.append(entries[first + k])
+        let (kept, skipped) = sortOut(errors, batch: b)
+        scalars.withUnsafeMutableBufferPointer { s in
+            for (j, k) in kept.map(\.slot).enumerated() where j < k {
+                (s.baseAddress! + j * perImage).update(from: s.baseAddress! + k * perImage, count: perImage)
             }
         }
         scalars.removeLast((count - kept.count) * perImage)
-        let size = preprocessing.imageSize
-        return Batch(index: b, entries: kept, images: Tensor(shape: [kept.count, 3, size, size], scalars: scalars),
+        return makeBatch(b, kept: kept.map(\.entry), scalars: scalars, skipped: skipped)
+    }
+
+    /// A batch's images by outcome, in order: the decoded ones with their slot, the skipped
+    /// ones with their reason.
+    private func sortOut(_ errors: [ImageError?], batch b: Int)
+        -> (kept: [(slot: Int, entry: DatasetEntry)], skipped: [SkippedImage]) {
+        let base = b * options.batchSize
+        var kept: [(slot: Int, entry: DatasetEntry)] = [], skipped: [SkippedImage] = []
+        for (k, error) in errors.enumerated() {
+            if let error {
+                skipped.append(SkippedImage(entry: entries[base + k], error: error))
+            } else {
+                kept.append((k, entries[base + k]))
+            }
+        }
+        return (kept, skipped)
+    }
+
+    /// scalars: [kept.count, 3, S, S].
+    private func makeBatch(_ b: Int, kept: [DatasetEntry], scalars: [Float], skipped: [SkippedImage]) -> Batch {
+        let s = preprocessing.imageSize
+        return Batch(index: b, entries: kept, images: Tensor(shape: [kept.count, 3, s, s], scalars: scalars),
                      skipped: skipped)
     }
 
@@ -284,26 +304,13 @@ private final class PrefetchEngine {
     /// Copies the good images of a completed slot into a tensor, in order.
     private func pack(_ slot: Slot, index b: Int) -> Batch {
         let perImage = floatsPerImage
-        let s = preprocessing.imageSize
-        let base = b * options.batchSize
-        var kept: [DatasetEntry] = []
-        var skipped: [SkippedImage] = []
-        var keptSlots: [Int] = []
-        for k in 0..<slot.errors.count {
-            if let e = slot.errors[k] {
-                skipped.append(SkippedImage(entry: entries[base + k], error: e))
-            } else {
-                kept.append(entries[base + k])
-                keptSlots.append(k)
-            }
-        }
-        var scalars = [Float](repeating: 0, count: keptSlots.count * perImage)
+        let (kept, skipped) = sortOut(slot.errors, batch: b)
+        var scalars = [Float](repeating: 0, count: kept.count * perImage)
         scalars.withUnsafeMutableBufferPointer { dst in
-            for (j, k) in keptSlots.enumerated() {
+            for (j, k) in kept.map(\.slot).enumerated() {
                 (dst.baseAddress! + j * perImage).update(from: slot.buffer + k * perImage, count: perImage)
             }
         }
-        return Batch(index: b, entries: kept, images: Tensor(shape: [kept.count, 3, s, s], scalars: scalars),
-                     skipped: skipped)
+        return makeBatch(b, kept: kept.map(\.entry), scalars: scalars, skipped: skipped)
     }
 }

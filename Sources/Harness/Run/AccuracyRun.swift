@@ -15,8 +15,9 @@ struct AccuracyRun: RowRun {
     func run() throws -> RunID {
         let hash = try specHash()
         let shard = plan.options.shard.map { Shard(index: $0.index, count: $0.count) }
+        let workers = plan.options.decodeWorkers()
         let provenance = try context.provenance(mode: .accuracy, specHash: hash, shard: shard,
-                                                notes: "batch=\(plan.options.batch) decode_workers=\(plan.options.decodeWorkers())")
+                                                notes: "batch=\(plan.options.batch) decode_workers=\(workers)")
         let runID: RunID
         var done = Set<Int>()
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
@@ -39,7 +40,7 @@ struct AccuracyRun: RowRun {
         let progress = Progress(label: row.model.name, total: todo.count)
         var split = TimeSplit()
         do {
-            if !todo.isEmpty { split = try evaluate(todo, into: runID, progress: progress) }
+            if !todo.isEmpty { split = try evaluate(todo, workers: workers, into: runID, progress: progress) }
             progress.stop()
             try store.finishRun(runID, status: .complete)
             _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
@@ -55,9 +56,9 @@ struct AccuracyRun: RowRun {
         return runID
     }
 
-    private func evaluate(_ todo: [DatasetEntry], into runID: RunID, progress: Progress) throws -> TimeSplit {
+    private func evaluate(_ todo: [DatasetEntry], workers: Int, into runID: RunID, progress: Progress) throws -> TimeSplit {
         let pipeline = PrefetchPipeline(entries: todo, preprocessing: row.preprocessing,
-                                        options: .init(batchSize: plan.options.batch, workers: plan.options.decodeWorkers()))
+                                        options: .init(batchSize: plan.options.batch, workers: workers))
         defer { pipeline.cancel() }
         let grid = row.spec.stageCount == 2 ? row.spec.backbone.gridSize / 2 : 0
         var skips = SkipSummary()
