@@ -14,6 +14,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
+        _ = CoreSelector.selection
         cblas_sgemm(CblasRowMajor,
                     transA ? CblasTrans : CblasNoTrans,
                     transB ? CblasTrans : CblasNoTrans,
@@ -30,6 +31,7 @@ public enum BLAS {
     /// OpenBLAS's own description of the build and the kernel it chose for this CPU,
     /// e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64 (core: Zen)".
     public static var configuration: String {
+        _ = CoreSelector.selection
         let config = openblas_get_config().map { String(cString: $0) } ?? "unknown"
         let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
         return "\(config) (core: \(core))"

@@ -25,6 +25,8 @@ public enum Compute {
 
     /// Configure threads and strategy (not thread-safe: call before any work starts).
     public static func configure(threads: Int, strategy: Strategy = .auto) {
+        // The BLAS kernels are chosen before anything else runs (and its note printed first).
+        _ = BLAS.coreSelection
         self.threads = max(1, threads)
         self.strategy = strategy
         BLAS.threads = strategy == .blasThreads ? self.threads : 1
@@ -42,12 +44,14 @@ public enum Compute {
 
     /// Human-readable summary stored with every run.
     public static var summary: String {
-        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(codeGeneration) blas=\(BLAS.configuration)"
+        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(codeGeneration) blas=\(BLAS.configuration) blas_core=\(BLAS.coreSelection.summary)"
     }
 
     /// The instruction set this package's own loops were compiled for (see Package.swift).
     public static var codeGeneration: String {
-        #if REPRO_AVX2
+        #if REPRO_AVX512
+        return "avx512"
+        #elseif REPRO_AVX2
         return "avx2+fma"
         #else
         return "generic"

@@ -1,36 +1,51 @@
-/// SIMD building blocks for the element-wise kernels: unaligned 8-lane loads and stores, exp and
-/// erf. Eight lanes match one AVX register; on an SSE-only build LLVM splits them in two.
-public typealias Float8 = SIMD8<Float>
+/// SIMD building blocks for the element-wise kernels: unaligned loads and stores, exp and erf,
+/// generic over the vector width so that each width's arithmetic can be tested in any build.
+///
+/// `FloatV` is the width this build runs: 16 lanes (one zmm register) in AVX-512 builds, 8 (one
+/// ymm register) otherwise; on an SSE-only build LLVM splits either into 4-lane halves. The
+/// widths differ only in the order of horizontal sums (row max / sum / mean), never in the
+/// per-element arithmetic.
+#if REPRO_AVX512
+public typealias FloatV = SIMD16<Float>
+#else
+public typealias FloatV = SIMD8<Float>
+#endif
+
+/// A float vector the kernels can run on: SIMD8<Float> or SIMD16<Float>. Its `MaskStorage` is
+/// the same-width Int32 vector, used for exponent-bit arithmetic.
+public protocol FloatVector: SIMD where Scalar == Float {}
+extension SIMD8: FloatVector where Scalar == Float {}
+extension SIMD16: FloatVector where Scalar == Float {}
 
 @inline(__always)
-func load8(_ p: UnsafePointer<Float>) -> Float8 {
-    UnsafeRawPointer(p).loadUnaligned(as: Float8.self)
+func loadV<V: FloatVector>(_ p: UnsafePointer<Float>, as _: V.Type = V.self) -> V {
+    UnsafeRawPointer(p).loadUnaligned(as: V.self)
 }
 
 @inline(__always)
-func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self)
+func storeV<V: FloatVector>(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
 }
 
 @inline(__always)
-func horizontalSum(_ v: Float8) -> Float { v.sum() }
+func horizontalSum<V: FloatVector>(_ v: V) -> Float { v.sum() }
 
-/// e^x for 8 lanes: Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, then a degree-6
+/// e^x lane-wise: Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, then a degree-6
 /// polynomial for e^r (Cephes `expf` coefficients), scaled by 2^n through the exponent bits.
 /// Max relative error ≈ 2 ulp on [-87, 88]; below −87 it returns 0, above 88 +inf-ish 2^128 is
 /// clamped to FLT_MAX (softmax inputs are max-subtracted, so only the lower range matters).
 @inline(__always)
-public func exp8(_ x: Float8) -> Float8 {
-    let lo = Float8(repeating: -87.33654), hi = Float8(repeating: 88.37626)
+public func expV<V: FloatVector>(_ x: V) -> V {
+    let lo = V(repeating: -87.33654), hi = V(repeating: 88.37626)
     var v = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
     // n = round(v·log2 e) by the 1.5·2^23 trick: adding it leaves the rounded integer in the low
     // mantissa bits (generic SIMD float→int conversion is not vectorized by the compiler).
-    let magic = Float8(repeating: 12_582_912)
+    let magic = V(repeating: 12_582_912)
     let t = v * 1.442_695_04 + magic
     let n = t - magic
     v = v - n * 0.693_359_375
     v = v - n * -2.121_944_4e-4
-    var p = Float8(repeating: 1.987_569_15e-4)
+    var p = V(repeating: 1.987_569_15e-4)
     p = p * v + 1.398_199_95e-3
     p = p * v + 8.333_451_9e-3
     p = p * v + 4.166_579_6e-2
@@ -38,24 +53,24 @@ public func exp8(_ x: Float8) -> Float8 {
     p = p * v + 0.5
     p = p * v * v + v + 1
     // 2^n via the exponent field; n ∈ [-126, 128] after the clamp above.
-    let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let ni = unsafeBitCast(t, to: V.MaskStorage.self) &- 0x4B40_0000
     let bits = (ni &+ 127) &<< 23
-    let scale = unsafeBitCast(bits, to: Float8.self)
+    let scale = unsafeBitCast(bits, to: V.self)
     let r = p * scale
     return r.replacing(with: 0, where: x .< lo)
 }
 
-/// erf(x) for 8 lanes by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), the same formula
+/// erf(x) lane-wise by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), the same formula
 /// PyTorch's vectorized CPU `erf` uses for float (aten/src/ATen/cpu/vec/vec256/vec256_float.h).
 @inline(__always)
-public func erf8(_ x: Float8) -> Float8 {
+public func erfV<V: FloatVector>(_ x: V) -> V {
     let ax = x.replacing(with: -x, where: x .< 0)
     let t = 1 / (1 + 0.327_591_1 * ax)
-    var r = Float8(repeating: 1.061_405_429)
+    var r = V(repeating: 1.061_405_429)
     r = r * t - 1.453_152_027
     r = r * t + 1.421_413_741
     r = r * t - 0.284_496_736
     r = r * t + 0.254_829_592
-    let y = 1 - r * t * exp8(-ax * ax)
+    let y = 1 - r * t * expV(-ax * ax)
     return y.replacing(with: -y, where: x .< 0)
 }

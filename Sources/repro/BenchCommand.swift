@@ -12,7 +12,9 @@ struct Bench: ParsableCommand {
             Runs warm-up batches, then timed batches until --seconds have passed (at least 3), and \
             prints images/s (from the median batch time), achieved GFLOP/s (multiply-adds counted \
             twice) and their share of the machine's fp32 FMA peak (measured first: independent FMA \
-            chains on every thread), with the BLAS configuration. \
+            chains on the widest vectors the CPU has, zmm on AVX-512, on every thread), with the \
+            BLAS configuration and its kernel core (repro replaces a generic fallback core by the \
+            one the CPU's flags call for, and says so). \
             Random weights are fine for timing a plain ViT; for two-stage models the exit share \
             depends on the weights and images, so pass --weights and real inputs for exit-dependent \
             timing (see `repro run --mode throughput`).
@@ -128,6 +130,7 @@ struct Bench: ParsableCommand {
             options.passes = passes
             var r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
             r.peakGFLOPs = peak?.gflopPerSecond
+            r.peakUnit = peak?.unit
             report(r, peak: peak)
         }
     }
@@ -146,9 +149,16 @@ struct Bench: ParsableCommand {
         print(String(format: "compute     %.1f GFLOP/s achieved (%.3f G multiply-adds per image)",
                      r.gflopPerSecond, r.macsPerImage / 1e9)
               + (peak.map { String(format: ", %.0f%% of the ", 100 * r.gflopPerSecond / $0.gflopPerSecond) + $0.description }
-                 ?? " (no fp32 peak measured: generic x86-64 build, see Package.swift)"))
+                 ?? " (no fp32 peak measured: this CPU has no FMA vector unit)"))
         if let s = r.stage1ExitShare { print(String(format: "exits       %.1f%% of images at stage 1", 100 * s)) }
         print("timer       \(r.timerCovers)")
         print("blas        \(r.blas)")
+        let selection = BLAS.coreSelection
+        print("blas core   " + (selection.switched
+            ? "\(selection.chosen) (chosen by repro; the library had picked \(selection.detected))"
+            : selection.userCoreType != nil ? "\(selection.chosen) (OPENBLAS_CORETYPE=\(selection.userCoreType!) set by the user)"
+            : "\(selection.chosen) (the library's own choice)")
+            + (selection.fast ? "" : ": SLOW, \(selection.note ?? "below what this CPU can run")"))
+        print("simd        \(r.simd) code for the element-wise kernels")
     }
 }

@@ -16,8 +16,8 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
-        let p = start(args, cwd: cwd)
+    static func run(_ args: [String], cwd: String? = nil, environment: [String: String?] = [:]) throws -> Result {
+        let p = start(args, cwd: cwd, environment: environment)
         let out = p.stdout.fileHandleForReading.readDataToEndOfFile()
         let err = p.stderr.fileHandleForReading.readDataToEndOfFile()
         p.process.waitUntilExit()
@@ -25,10 +25,17 @@ enum CLI {
                       stderr: String(decoding: err, as: UTF8.self))
     }
 
-    static func start(_ args: [String], cwd: String? = nil) -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    /// environment: variables to set (a nil value removes one) on top of this process's.
+    static func start(_ args: [String], cwd: String? = nil,
+                      environment: [String: String?] = [:]) -> (process: Process, stdout: Pipe, stderr: Pipe) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            p.environment = env
+        }
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

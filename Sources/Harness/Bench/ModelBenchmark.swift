@@ -49,7 +49,14 @@ public enum ModelBenchmark {
         public var blas: String
         /// The machine's measured fp32 FMA peak on `threads` threads (`PeakFLOPs`), if measured.
         public var peakGFLOPs: Double?
+        /// The vector unit the peak was timed on ("avx512" or "avx2+fma").
+        public var peakUnit: String?
         public var simd: String = Compute.codeGeneration
+        /// The OpenBLAS core the library picked by itself, and the one that ran (see BLASCoreChoice).
+        public var blasCoreDetected: String = BLAS.coreSelection.detected
+        public var blasCoreChosen: String = BLAS.coreSelection.chosen
+        /// false when BLAS ran kernels below what this CPU can run.
+        public var blasFast: Bool = BLAS.coreSelection.fast
     }
 
     /// Runs `spec` with `stateDict` weights over `batches` (each [B, C, S, S]) in turn.

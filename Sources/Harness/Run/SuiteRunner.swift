@@ -66,6 +66,11 @@ public enum SuiteRunner {
             outcome.reportFiles = files.files
             outcome.summary = files.summary
         }
+        let blas = BLAS.coreSelection
+        if !blas.fast {
+            // Repeated at the end, where a reader of the summary looks: every time above is slow.
+            Progress.note("warning: BLAS ran \(blas.chosen) kernels, below what this CPU can run: \(blas.note ?? "")")
+        }
         return outcome
     }
 

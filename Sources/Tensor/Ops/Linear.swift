@@ -55,15 +55,15 @@ public enum Linear {
     @inline(__always)
     static func addBias(_ out: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
                         _ bias: UnsafePointer<Float>, scale: Float) {
-        let s8 = Float8(repeating: scale)
+        let sv = FloatV(repeating: scale), w = FloatV.scalarCount
         for r in 0..<rows {
             let o = out + r * stride
             var j = 0
             if scale == 1 {
-                while j + 8 <= width { store8(load8(o + j) + load8(bias + j), o + j); j += 8 }
+                while j + w <= width { storeV(loadV(o + j, as: FloatV.self) + loadV(bias + j, as: FloatV.self), o + j); j += w }
                 while j < width { o[j] += bias[j]; j += 1 }
             } else {
-                while j + 8 <= width { store8(load8(o + j) + s8 * load8(bias + j), o + j); j += 8 }
+                while j + w <= width { storeV(loadV(o + j, as: FloatV.self) + sv * loadV(bias + j, as: FloatV.self), o + j); j += w }
                 while j < width { o[j] += scale * bias[j]; j += 1 }
             }
         }
