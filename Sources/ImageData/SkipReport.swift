@@ -72,7 +72,8 @@ public struct ScanReport: Equatable, Sendable {
 
     public init() {}
 
-    /// One line per non-empty category, for the CLI.
+    /// One line per non-empty category, for the CLI; links not followed and duplicates one
+    /// line each (up to `namedLimit`), since each is something to fix.
     public var lines: [String] {
         var out: [String] = []
         func add(_ items: [String], _ what: String) {
@@ -89,7 +90,6 @@ public struct ScanReport: Equatable, Sendable {
         add(emptyClassFolders, "empty class folders")
         add(nonUTF8Names, "file names that are not UTF-8 (read normally, shown escaped)")
         add(unreadableFolders, "folders not read")
-        // Each of these is named: they are what a user has to fix in the folder or the list.
         addEach(linksNotFollowed, "links not followed")
         addEach(duplicates, "duplicate images left out")
         add(unlabeledImages, "images without a label (left out)")

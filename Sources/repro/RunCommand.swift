@@ -62,7 +62,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not write reports.")
     var noReport = false
 
-    @Flag(help: "Refuse data that would lose or repeat images: symlinks not followed, files listed twice, images without a label, unreadable folders, and any image that cannot be decoded (every selected image is read once first) end the run with a list of them before a model runs. Default: skip and report them. For CI; also \"strict\": true in a suite's dataset.")
+    @Flag(help: "For CI: symlinks not followed, files listed twice, images without a label, unreadable folders and images that cannot be decoded (every selected image is read once first) end the run with a list of them before a model runs, instead of being skipped and reported. A suite can set \"strict\": true in its dataset.")
     var strictData = false
 
     @OptionGroup var compute: ComputeOptions
