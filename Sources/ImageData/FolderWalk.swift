@@ -36,7 +36,6 @@ struct FolderWalk {
     }
 
     private let root: RawPath
-    private let rootIsATop: Bool
     /// Resolved path of each class folder → its top index (the first, if two resolve alike).
     private var topByFolder: [RawPath: Int] = [:]
     private let topNames: [RawPath]
@@ -59,7 +58,6 @@ struct FolderWalk {
 
     private init(root: RawPath, tops: [Top], report: ScanReport) {
         self.root = Directory.resolved(root) ?? root
-        rootIsATop = tops.contains { $0.relative.bytes.isEmpty }
         topNames = tops.map(\.relative)
         self.report = report
     }
