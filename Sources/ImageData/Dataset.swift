@@ -1,16 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An image dataset on disk: the full sorted listing (each entry with its stable position), the
 /// class list that maps names to indices, and what the scan left out.
 ///
 /// Class-folder layout (`root/<class>/<file>`), as torchvision's ImageFolder lists it: class
 /// folders sorted, then within a class `sorted(os.walk(class_dir, followlinks=True))` (files
-/// of a folder before its subfolders' files), file names sorted. Sorting is byte-wise on the
-/// raw names, which equals Python's code-point order for UTF-8 names. Extensions are
+/// of a folder before its subfolders' files), file names sorted — except that a symlinked
+/// folder or file leading to something listed already (the root, a class folder, a folder or
+/// image walked before) is reported instead of listed twice (see `FolderWalk`). Sorting is
+/// byte-wise on the raw names, which equals Python's code-point order for UTF-8 names. Extensions are
 /// torchvision's IMG_EXTENSIONS, matched case-insensitively, so positions line up with
 /// ImageFolder's indices; formats other than JPEG and PNG are then skipped when read, with
 /// reason "unsupported". Hidden files and folders (".name") are skipped and counted.
@@ -63,14 +59,14 @@ public struct Dataset: Sendable {
             throw DatasetError.unknownClassFolder(folder: folder.description, classList: classListName)
         }
 
+        let tops = folders.map { FolderWalk.Top(path: root.appending($0), relative: $0) }
+        var byFolder = [[(dir: RawPath, name: RawPath)]](repeating: [], count: folders.count)
+        for f in FolderWalk.run(root: root, tops: tops, report: &report) { byFolder[f.top].append((f.dir, f.name)) }
         var entries: [DatasetEntry] = []
-        for folder in folders {  // byte-sorted, as torchvision iterates sorted(class_to_idx)
+        for (i, folder) in folders.enumerated() {  // byte-sorted, as torchvision iterates sorted(class_to_idx)
             let label = classList.index(of: folder.description) ?? DatasetEntry.unlabeled
-            var found: [(dir: RawPath, name: RawPath)] = []
-            var ancestors: Set<[UInt64]> = []
-            walk(root.appending(folder), relative: folder, ancestors: &ancestors, report: &report, into: &found)
-            if found.isEmpty { report.emptyClassFolders.append(folder.description) }
-            for f in sortedWalkOrder(found) {
+            if byFolder[i].isEmpty { report.emptyClassFolders.append(folder.description) }
+            for f in sortedWalkOrder(byFolder[i]) {
                 let rel = f.dir.appending(f.name)
                 entries.append(DatasetEntry(position: entries.count, path: root.appending(rel),
                                             relativePath: rel, label: label, className: folder.description))
@@ -84,9 +80,8 @@ public struct Dataset: Sendable {
     public static func unlabeled(root: RawPath) throws -> Dataset {
         guard Directory.isDirectory(root) else { throw DatasetError.notADirectory(root.description) }
         var report = ScanReport()
-        var found: [(dir: RawPath, name: RawPath)] = []
-        var ancestors: Set<[UInt64]> = []
-        walk(root, relative: RawPath(bytes: []), ancestors: &ancestors, report: &report, into: &found)
+        let found = FolderWalk.run(root: root, tops: [FolderWalk.Top(path: root, relative: RawPath(bytes: []))],
+                                   report: &report).map { (dir: $0.dir, name: $0.name) }
         let entries = sortedWalkOrder(found).enumerated().map { i, f in
             let rel = f.dir.appending(f.name)
             return DatasetEntry(position: i, path: root.appending(rel), relativePath: rel,
@@ -99,44 +94,6 @@ public struct Dataset: Sendable {
     /// Python's `sorted()` over os.walk tuples: by folder path, then by file name.
     static func sortedWalkOrder(_ found: [(dir: RawPath, name: RawPath)]) -> [(dir: RawPath, name: RawPath)] {
         found.sorted { a, b in a.dir != b.dir ? a.dir < b.dir : a.name < b.name }
-    }
-
-    /// Collects image files under `dir`, following symlinks but never a directory that is its
-    /// own ancestor (a symlink cycle), which is reported instead.
-    static func walk(_ dir: RawPath, relative: RawPath, ancestors: inout Set<[UInt64]>,
-                     report: inout ScanReport, into found: inout [(dir: RawPath, name: RawPath)]) {
-        guard case let .directory(dev, ino) = Directory.kind(dir) else { return }
-        let key = [dev, ino]
-        if ancestors.contains(key) {
-            report.unreadableFolders.append("\(relative): directory cycle through a symlink, not followed")
-            return
-        }
-        ancestors.insert(key)
-        defer { ancestors.remove(key) }
-        let names: [RawPath]
-        do {
-            names = try Directory.names(dir)
-        } catch {
-            report.unreadableFolders.append("\(relative): \(error)")
-            return
-        }
-        for name in names {
-            let rel = relative.appending(name)
-            if name.isHidden { report.hidden.append(rel.description); continue }
-            let path = dir.appending(name)
-            if case .directory = Directory.kind(path) {
-                walk(path, relative: rel, ancestors: &ancestors, report: &report, into: &found)
-                continue
-            }
-            // Regular files, and also FIFOs, loops and dangling links with an image extension:
-            // they stay in the listing and are skipped with their reason when read.
-            guard imageExtensions.contains(name.lowercasedExtension) else {
-                report.nonImageFiles.append(rel.description)
-                continue
-            }
-            if !name.isValidUTF8 { report.nonUTF8Names.append(rel.description) }
-            found.append((relative, name))
-        }
     }
 
     init(root: RawPath, layout: Layout, classes: ClassList?, entries: [DatasetEntry], report: ScanReport) {

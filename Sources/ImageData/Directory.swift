@@ -43,6 +43,27 @@ enum Directory {
         }
     }
 
+    /// True when `path` itself is a symbolic link (lstat), whatever it points to.
+    static func isSymlink(_ path: RawPath) -> Bool {
+        var st = stat()
+        guard path.withCString({ lstat($0, &st) }) == 0 else { return false }
+        return st.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// The absolute path with every symlink, "." and ".." resolved (realpath(3)); nil when
+    /// some component does not exist or cannot be read.
+    static func resolved(_ path: RawPath) -> RawPath? {
+        guard let real = path.withCString({ realpath($0, nil) }) else { return nil }
+        defer { free(real) }
+        var bytes: [UInt8] = []
+        var p = real
+        while p.pointee != 0 {
+            bytes.append(UInt8(bitPattern: p.pointee))
+            p += 1
+        }
+        return RawPath(bytes: bytes)
+    }
+
     static func isDirectory(_ path: RawPath) -> Bool {
         if case .directory = kind(path) { return true }
         return false

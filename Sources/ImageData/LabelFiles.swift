@@ -43,20 +43,20 @@ extension Dataset {
 
         var labelled: [(rel: RawPath, label: Int, name: String)] = []
         var seen = Set<[UInt8]>()
+        var rowsByFile = RowsByFile(file: csv, root: root)
         for row in rows {
             guard let index = classList.index(of: row.label) else {
                 throw DatasetError.invalidLabelFile(file: csv, line: row.line, reason: "label '\(row.label)' is not in the class list")
             }
-            guard seen.insert(row.id).inserted else {
-                throw DatasetError.invalidLabelFile(file: csv, line: row.line, reason: "image '\(RawPath(bytes: row.id))' is listed twice")
+            seen.insert(row.id)
+            let found = byStem[row.id]
+            let rel = found ?? RawPath(bytes: row.id + Array(".JPEG".utf8))
+            // The same ImageId twice, or two ids whose files are one (a symlink): keep the first.
+            if let duplicate = rowsByFile.claim(rel, line: row.line, label: row.label) {
+                report.duplicates.append(duplicate)
+                continue
             }
-            let rel: RawPath
-            if let found = byStem[row.id] {
-                rel = found
-            } else {
-                rel = RawPath(bytes: row.id + Array(".JPEG".utf8))
-                report.missingImages.append(rel.description)
-            }
+            if found == nil { report.missingImages.append(rel.description) }
             if !rel.isValidUTF8 { report.nonUTF8Names.append(rel.description) }
             labelled.append((rel, index, row.label))
         }
@@ -94,7 +94,7 @@ extension Dataset {
         }
         var report = ScanReport()
         var labelled: [(rel: RawPath, label: Int, name: String)] = []
-        var seen = Set<RawPath>()
+        var rowsByFile = RowsByFile(file: listFile, root: root)
         for row in rows {
             let index: Int
             if let list = classList, let i = list.index(of: row.label) {
@@ -105,8 +105,9 @@ extension Dataset {
                 throw DatasetError.invalidLabelFile(file: listFile, line: row.line,
                                                     reason: "label '\(row.label)' is neither a class name nor a class index")
             }
-            guard seen.insert(row.path).inserted else {
-                throw DatasetError.invalidLabelFile(file: listFile, line: row.line, reason: "\(row.path) is listed twice")
+            if let duplicate = rowsByFile.claim(row.path, line: row.line, label: row.label) {
+                report.duplicates.append(duplicate)
+                continue
             }
             if case .broken(ENOENT) = Directory.kind(root.appending(row.path)) { report.missingImages.append(row.path.description) }
             if !row.path.isValidUTF8 { report.nonUTF8Names.append(row.path.description) }
@@ -138,5 +139,32 @@ extension Dataset {
         return text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
             Array(line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...])
         }
+    }
+}
+
+/// Label-file rows by the file they name, resolved (symlinks, "./", "sub/../"), so that a file
+/// named twice is listed once, with the first row's label; the later rows are reported.
+struct RowsByFile {
+    let file: String
+    let root: RawPath
+    private var first: [RawPath: (line: Int, path: RawPath, label: String)] = [:]
+
+    init(file: String, root: RawPath) {
+        self.file = (file as NSString).lastPathComponent
+        self.root = root
+    }
+
+    /// nil when no earlier row named the file `rel` resolves to (this row is recorded), else
+    /// the report line for this row. A missing file is compared by its path as written.
+    mutating func claim(_ rel: RawPath, line: Int, label: String) -> String? {
+        let full = root.appending(rel)
+        let key = Directory.resolved(full) ?? full
+        guard let earlier = first[key] else {
+            first[key] = (line, rel, label)
+            return nil
+        }
+        let spelled = earlier.path == rel ? "" : " (\(earlier.path))"
+        let relabelled = earlier.label == label ? "" : ", labelled \(earlier.label) there, \(label) here"
+        return "\(file) line \(line): \(rel) is the file of line \(earlier.line)\(spelled)\(relabelled): left out"
     }
 }

@@ -56,8 +56,14 @@ public struct ScanReport: Equatable, Sendable {
     public var emptyClassFolders: [String] = []
     /// Image paths whose names are not valid UTF-8 (kept; shown escaped).
     public var nonUTF8Names: [String] = []
-    /// Folders that could not be listed, or directory cycles through symlinks, with the reason.
+    /// Folders that could not be listed, with the reason.
     public var unreadableFolders: [String] = []
+    /// Symlinked folders not walked because they lead to the dataset root, a folder above it,
+    /// a class folder or a folder listed already ("class_c/loop → the dataset root: not followed").
+    public var linksNotFollowed: [String] = []
+    /// Images left out because the file they resolve to is listed already: a symlinked file,
+    /// or a label-file row naming a file an earlier row named (the first is kept).
+    public var duplicates: [String] = []
     /// Flat layouts: images in the folder that have no label (left out).
     public var unlabeledImages: [String] = []
     /// Flat layouts: label-file rows whose image is not in the folder (kept; they are skipped
@@ -66,7 +72,8 @@ public struct ScanReport: Equatable, Sendable {
 
     public init() {}
 
-    /// One line per non-empty category, for the CLI.
+    /// One line per non-empty category, for the CLI; links not followed and duplicates one
+    /// line each (up to `namedLimit`), since each is something to fix.
     public var lines: [String] {
         var out: [String] = []
         func add(_ items: [String], _ what: String) {
@@ -74,13 +81,31 @@ public struct ScanReport: Equatable, Sendable {
             let sample = items.prefix(3).joined(separator: ", ")
             out.append("\(items.count) \(what)\(items.count > 3 ? " (e.g. \(sample))" : ": \(sample)")")
         }
+        func addEach(_ items: [String], _ what: String) {
+            out += items.prefix(Self.namedLimit)
+            if items.count > Self.namedLimit { out.append("… and \(items.count - Self.namedLimit) more \(what)") }
+        }
         add(hidden, "hidden files/folders skipped")
         add(nonImageFiles, "non-image files skipped")
         add(emptyClassFolders, "empty class folders")
         add(nonUTF8Names, "file names that are not UTF-8 (read normally, shown escaped)")
         add(unreadableFolders, "folders not read")
+        addEach(linksNotFollowed, "links not followed")
+        addEach(duplicates, "duplicate images left out")
         add(unlabeledImages, "images without a label (left out)")
         add(missingImages, "labelled images missing from the folder")
         return out
+    }
+
+    /// How many links or duplicates `lines` names one by one.
+    static let namedLimit = 10
+
+    /// What `--strict-data` refuses: images that were left out of the listing or would be
+    /// listed twice, and folders that could not be read. Hidden files, non-image files, empty
+    /// class folders and non-UTF-8 names are not problems (labelled images missing from the
+    /// folder are: they fail when read, and the read check reports them).
+    public var problems: [String] {
+        unreadableFolders.map { "folder not read: \($0)" } + linksNotFollowed + duplicates
+            + unlabeledImages.map { "\($0): image without a label, left out" }
     }
 }

@@ -62,6 +62,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not write reports.")
     var noReport = false
 
+    @Flag(help: "For CI: symlinks not followed, files listed twice, images without a label, unreadable folders and images that cannot be decoded (every selected image is read once first) end the run with a list of them before a model runs, instead of being skipped and reported. A suite can set \"strict\": true in its dataset.")
+    var strictData = false
+
     @OptionGroup var compute: ComputeOptions
 
     func options() throws -> RunOptions {
@@ -102,6 +105,7 @@ struct Run: ParsableCommand {
         o.only = models.isEmpty ? nil : models
         o.wait = wait
         o.writeReports = !noReport
+        o.strictData = strictData
         return o
     }
 

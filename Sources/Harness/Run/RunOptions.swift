@@ -34,6 +34,8 @@ public struct RunOptions {
     public var wait = false
     /// Write reports after the run.
     public var writeReports = true
+    /// Refuse data that loses or repeats images, before any model runs (see `StrictData`).
+    public var strictData = false
 
     public init() {}
 

@@ -31,6 +31,10 @@ public enum SuiteRunner {
             for w in m.warnings { Progress.note("warning: \(w)") }
             models[row.model.name] = m
         }
+        // 2b. Strict data: after the (quick) weights checks, before the store and any model.
+        if plan.options.strictData || plan.suite.dataset.strict == true {
+            try StrictData.check(data, workers: ProcessInfo.processInfo.activeProcessorCount)
+        }
         // 3. Store.
         try FileManager.default.createDirectory(atPath: (plan.storePath as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)

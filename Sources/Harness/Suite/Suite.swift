@@ -37,6 +37,8 @@ public struct Suite: Codable, Equatable {
         public var synth: SynthSpec?
         public var limit: Int?
         public var every: Int?
+        /// As `--strict-data`: links not followed, duplicates and unreadable images are errors.
+        public var strict: Bool?
     }
 
     public struct SynthSpec: Codable, Equatable {
