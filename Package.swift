@@ -67,7 +67,10 @@ let package = Package(
         // FMA chains for the peak meter, each width compiled for itself and picked at run time;
         // -O2 in every configuration, since an unoptimized build would time stack traffic.
         .target(name: "CPeak", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CPeak"], swiftSettings: optimized),
+        // The packed-weight GEMM kernels of the Linear layers (AVX-512 / AVX2 + FMA, picked at
+        // run time); optimized in every configuration like the numeric Swift targets.
+        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM"], swiftSettings: optimized),
         .target(name: "ViT", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
         .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
         .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
@@ -80,7 +83,7 @@ let package = Package(
         ]),
 
         // Tests: one target per library, plus end-to-end CLI tests.
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: optimized),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM"], swiftSettings: optimized),
         .testTarget(name: "ViTTests", dependencies: ["ViT"], exclude: ["Fixtures"], swiftSettings: optimized),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], exclude: ["Fixtures"],
                     swiftSettings: optimized),

@@ -3,11 +3,11 @@ import Tensor
 /// Weights of one pre-norm transformer block (PyTorch [out, in] layouts).
 struct BlockWeights {
     var norm1Weight: [Float], norm1Bias: [Float]
-    var qkvWeight: [Float], qkvBias: [Float]?
-    var projWeight: [Float], projBias: [Float]
+    var qkvWeight: LinearWeight, qkvBias: [Float]?
+    var projWeight: LinearWeight, projBias: [Float]
     var norm2Weight: [Float], norm2Bias: [Float]
-    var fc1Weight: [Float], fc1Bias: [Float]
-    var fc2Weight: [Float], fc2Bias: [Float]
+    var fc1Weight: LinearWeight, fc1Bias: [Float]
+    var fc2Weight: LinearWeight, fc2Bias: [Float]
 }
 
 /// BatchNorm2d running statistics and affine parameters.
@@ -18,15 +18,15 @@ struct BatchNormWeights {
 /// The patch embedding: one strided conv (DeiT) or LV-ViT's conv stem + projection.
 enum StemWeights {
     /// proj: [D, C·p·p] (the conv weight flattened in (c, i, j) order) and [D].
-    case patch(projWeight: [Float], projBias: [Float])
+    case patch(projWeight: LinearWeight, projBias: [Float])
     case lvvit(convs: [[Float]], norms: [BatchNormWeights], projWeight: [Float], projBias: [Float])
 }
 
 /// The feature-reuse block of the two-stage models: LayerNorm then MLP (no residual).
 struct ReuseWeights {
     var normWeight: [Float], normBias: [Float]
-    var fc1Weight: [Float], fc1Bias: [Float]
-    var fc2Weight: [Float], fc2Bias: [Float]
+    var fc1Weight: LinearWeight, fc1Bias: [Float]
+    var fc2Weight: LinearWeight, fc2Bias: [Float]
 }
 
 /// All parameters of a model, bound from a checkpoint by `KeyMap` names.
@@ -37,7 +37,7 @@ struct ModelWeights {
     var stem: StemWeights
     var blocks: [BlockWeights]
     var normWeight: [Float], normBias: [Float]
-    var headWeight: [Float], headBias: [Float]
+    var headWeight: LinearWeight, headBias: [Float]
     var auxWeight: [Float]?, auxBias: [Float]?
     var reuse: ReuseWeights?
 
@@ -46,6 +46,11 @@ struct ModelWeights {
     init(_ sd: StateDict, spec: ModelSpec) {
         let c = spec.backbone
         func t(_ key: String) -> [Float] { sd[key]!.scalars }
+        // A Linear (or conv-as-GEMM) weight [out, …]: packed once for the GEMM kernel.
+        func lw(_ key: String) -> LinearWeight {
+            let values = sd[key]!.scalars, out = sd[key]!.shape[0]
+            return LinearWeight(values, outFeatures: out, inFeatures: values.count / out)
+        }
         clsToken = t(KeyMap.clsToken)
         switch spec {
         case .vit: posEmbed = [t(KeyMap.posEmbed)]
@@ -53,7 +58,7 @@ struct ModelWeights {
         }
         switch c.stem {
         case .patch:
-            stem = .patch(projWeight: t(KeyMap.patchProjWeight), projBias: t(KeyMap.patchProjBias))
+            stem = .patch(projWeight: lw(KeyMap.patchProjWeight), projBias: t(KeyMap.patchProjBias))
         case .lvvit:
             stem = .lvvit(
                 convs: (1...3).map { t(KeyMap.stemConv($0)) },
@@ -67,23 +72,23 @@ struct ModelWeights {
         blocks = (0..<c.depth).map { i in
             BlockWeights(
                 norm1Weight: t(KeyMap.block(i, "norm1.weight")), norm1Bias: t(KeyMap.block(i, "norm1.bias")),
-                qkvWeight: t(KeyMap.block(i, "attn.qkv.weight")),
+                qkvWeight: lw(KeyMap.block(i, "attn.qkv.weight")),
                 qkvBias: c.qkvBias ? t(KeyMap.block(i, "attn.qkv.bias")) : nil,
-                projWeight: t(KeyMap.block(i, "attn.proj.weight")), projBias: t(KeyMap.block(i, "attn.proj.bias")),
+                projWeight: lw(KeyMap.block(i, "attn.proj.weight")), projBias: t(KeyMap.block(i, "attn.proj.bias")),
                 norm2Weight: t(KeyMap.block(i, "norm2.weight")), norm2Bias: t(KeyMap.block(i, "norm2.bias")),
-                fc1Weight: t(KeyMap.block(i, "mlp.fc1.weight")), fc1Bias: t(KeyMap.block(i, "mlp.fc1.bias")),
-                fc2Weight: t(KeyMap.block(i, "mlp.fc2.weight")), fc2Bias: t(KeyMap.block(i, "mlp.fc2.bias")))
+                fc1Weight: lw(KeyMap.block(i, "mlp.fc1.weight")), fc1Bias: t(KeyMap.block(i, "mlp.fc1.bias")),
+                fc2Weight: lw(KeyMap.block(i, "mlp.fc2.weight")), fc2Bias: t(KeyMap.block(i, "mlp.fc2.bias")))
         }
         normWeight = t(KeyMap.normWeight)
         normBias = t(KeyMap.normBias)
-        headWeight = t(KeyMap.headWeight)
+        headWeight = lw(KeyMap.headWeight)
         headBias = t(KeyMap.headBias)
         auxWeight = c.auxHead ? t(KeyMap.auxWeight) : nil
         auxBias = c.auxHead ? t(KeyMap.auxBias) : nil
         if case .twoStage = spec {
             reuse = ReuseWeights(normWeight: t(KeyMap.reuseNormWeight), normBias: t(KeyMap.reuseNormBias),
-                                 fc1Weight: t(KeyMap.reuseFc1Weight), fc1Bias: t(KeyMap.reuseFc1Bias),
-                                 fc2Weight: t(KeyMap.reuseFc2Weight), fc2Bias: t(KeyMap.reuseFc2Bias))
+                                 fc1Weight: lw(KeyMap.reuseFc1Weight), fc1Bias: t(KeyMap.reuseFc1Bias),
+                                 fc2Weight: lw(KeyMap.reuseFc2Weight), fc2Bias: t(KeyMap.reuseFc2Bias))
         } else {
             reuse = nil
         }

@@ -7,47 +7,33 @@ public enum LayerNorm {
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
         _ out: UnsafeMutablePointer<Float>
     ) {
-        forward(x, rows: rows, dim: dim, gamma: gamma, beta: beta, eps: eps, out, lanes: FloatV.self)
-    }
-
-    /// At a given vector width (tests run every width in any build).
-    @inline(__always)
-    static func forward<V: FloatVector>(
-        _ x: UnsafePointer<Float>, rows: Int, dim: Int,
-        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
-        _ out: UnsafeMutablePointer<Float>, lanes: V.Type
-    ) {
         parallelRanges(rows, minPerChunk: 8) { range in
-            for r in range {
-                row(x + r * dim, dim: dim, gamma: gamma, beta: beta, eps: eps, out + r * dim, lanes: V.self)
-            }
+            for r in range { row(x + r * dim, dim: dim, gamma: gamma, beta: beta, eps: eps, out + r * dim) }
         }
     }
 
     @inline(__always)
-    static func row<V: FloatVector>(_ x: UnsafePointer<Float>, dim: Int, gamma: UnsafePointer<Float>,
-                                    beta: UnsafePointer<Float>, eps: Float, _ out: UnsafeMutablePointer<Float>,
-                                    lanes: V.Type) {
-        let w = V.scalarCount
+    static func row(_ x: UnsafePointer<Float>, dim: Int, gamma: UnsafePointer<Float>,
+                    beta: UnsafePointer<Float>, eps: Float, _ out: UnsafeMutablePointer<Float>) {
         // Two passes (mean, then centred squares) keep the variance accurate without Welford.
-        var acc = V()
+        var acc = FloatV()
         var j = 0
-        while j + w <= dim { acc += loadV(x + j, as: V.self); j += w }
+        while j + lanes <= dim { acc += loadV(x + j); j += lanes }
         var sum = horizontalSum(acc)
         while j < dim { sum += x[j]; j += 1 }
         let mean = sum / Float(dim)
-        let mv = V(repeating: mean)
-        acc = V()
+        let mv = FloatV(repeating: mean)
+        acc = FloatV()
         j = 0
-        while j + w <= dim { let d = loadV(x + j, as: V.self) - mv; acc += d * d; j += w }
+        while j + lanes <= dim { let d = loadV(x + j) - mv; acc += d * d; j += lanes }
         var sq = horizontalSum(acc)
         while j < dim { let d = x[j] - mean; sq += d * d; j += 1 }
         let rstd = 1 / (sq / Float(dim) + eps).squareRoot()
-        let rv = V(repeating: rstd)
+        let rv = FloatV(repeating: rstd)
         j = 0
-        while j + w <= dim {
-            storeV((loadV(x + j, as: V.self) - mv) * rv * loadV(gamma + j, as: V.self) + loadV(beta + j, as: V.self), out + j)
-            j += w
+        while j + lanes <= dim {
+            storeV((loadV(x + j) - mv) * rv * loadV(gamma + j) + loadV(beta + j), out + j)
+            j += lanes
         }
         while j < dim { out[j] = (x[j] - mean) * rstd * gamma[j] + beta[j]; j += 1 }
     }

@@ -1,3 +1,5 @@
+import CGEMM
+
 /// Fully connected layer over BLAS: out = x · Wᵀ + b with PyTorch's [out, in] weight layout.
 public enum Linear {
     /// x: [rows, inF] · w: [outF, inF]ᵀ (+ b: [outF]) → out: [rows, outF]
@@ -37,6 +39,47 @@ public enum Linear {
         }
     }
 
+    /// The same with a packed weight (`LinearWeight`): x: [rows, inF] → out: [rows, outF].
+    /// Split as above: rows for many rows, whole panels of output columns otherwise.
+    public static func forward(
+        _ x: UnsafePointer<Float>, rows: Int, inFeatures: Int,
+        weight: LinearWeight, bias: UnsafePointer<Float>?, outFeatures: Int,
+        _ out: UnsafeMutablePointer<Float>, accumulate: Bool = false, scale: Float = 1
+    ) {
+        precondition(weight.inFeatures == inFeatures && weight.outFeatures == outFeatures)
+        guard let packed = weight.packed else {
+            weight.values.withUnsafeBufferPointer {
+                forward(x, rows: rows, inFeatures: inFeatures, weight: $0.baseAddress!, bias: bias,
+                        outFeatures: outFeatures, out, accumulate: accumulate, scale: scale)
+            }
+            return
+        }
+        let nr = weight.panelWidth, panels = weight.panels
+        // out[rows r, panels p] for one share of the work.
+        func run(_ r: Range<Int>, _ p: Range<Int>) {
+            guard !r.isEmpty, !p.isEmpty else { return }
+            let o = out + r.lowerBound * outFeatures
+            repro_gemm_packed(Int32(r.count), Int32(outFeatures), Int32(inFeatures), scale,
+                              x + r.lowerBound * inFeatures, Int32(inFeatures), packed, Int32(nr),
+                              Int32(p.lowerBound), Int32(p.upperBound), accumulate ? 1 : 0, o, Int32(outFeatures))
+            if let bias {
+                let c0 = p.lowerBound * nr, c1 = min(outFeatures, p.upperBound * nr)
+                addBias(o + c0, rows: r.count, width: c1 - c0, stride: outFeatures, bias + c0, scale: scale)
+            }
+        }
+        // Split whatever the strategy: this kernel has no threads of its own (`.blasThreads`
+        // gives OpenBLAS's threads to the calls that still go to OpenBLAS).
+        if Compute.availableThreads > 1 {
+            if rows >= 1024 {
+                parallelRanges(rows, minPerChunk: 64) { run($0, 0..<panels) }
+            } else {
+                parallelRanges(panels, minPerChunk: 2) { run(0..<rows, $0) }
+            }
+        } else {
+            run(0..<rows, 0..<panels)
+        }
+    }
+
     /// out[:, cols] (=|+=) scale·(x · w[cols, :]ᵀ + b[cols]) for one block of rows.
     @inline(__always)
     static func gemm(_ x: UnsafePointer<Float>, rows m: Int, inFeatures: Int, weight: UnsafePointer<Float>,
@@ -55,15 +98,15 @@ public enum Linear {
     @inline(__always)
     static func addBias(_ out: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
                         _ bias: UnsafePointer<Float>, scale: Float) {
-        let sv = FloatV(repeating: scale), w = FloatV.scalarCount
+        let sv = FloatV(repeating: scale), w = lanes
         for r in 0..<rows {
             let o = out + r * stride
             var j = 0
             if scale == 1 {
-                while j + w <= width { storeV(loadV(o + j, as: FloatV.self) + loadV(bias + j, as: FloatV.self), o + j); j += w }
+                while j + w <= width { storeV(loadV(o + j) + loadV(bias + j), o + j); j += w }
                 while j < width { o[j] += bias[j]; j += 1 }
             } else {
-                while j + w <= width { storeV(loadV(o + j, as: FloatV.self) + sv * loadV(bias + j, as: FloatV.self), o + j); j += w }
+                while j + w <= width { storeV(loadV(o + j) + sv * loadV(bias + j), o + j); j += w }
                 while j < width { o[j] += scale * bias[j]; j += 1 }
             }
         }

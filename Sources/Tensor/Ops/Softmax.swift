@@ -2,46 +2,44 @@
 public enum Softmax {
     /// x: [rows, n] → x (in place)
     public static func inPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
-        for r in 0..<rows { row(x + r * n, n: n, lanes: FloatV.self) }
+        for r in 0..<rows { row(x + r * n, n: n) }
     }
 
     /// Parallel variant for large independent row sets (e.g. logits of a whole batch).
     public static func inPlaceParallel(_ x: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
         parallelRanges(rows, minPerChunk: 4) { range in
-            for r in range { row(x + r * n, n: n, lanes: FloatV.self) }
+            for r in range { row(x + r * n, n: n) }
         }
     }
 
-    /// One row at a given vector width (tests run every width in any build).
     @inline(__always)
-    static func row<V: FloatVector>(_ p: UnsafeMutablePointer<Float>, n: Int, lanes: V.Type) {
-        let w = V.scalarCount
-        var mv = V(repeating: -.infinity)
+    static func row(_ p: UnsafeMutablePointer<Float>, n: Int) {
+        var mv = FloatV(repeating: -.infinity)
         var j = 0
-        while j + w <= n { let v = loadV(p + j, as: V.self); mv = mv.replacing(with: v, where: v .> mv); j += w }
+        while j + lanes <= n { let v = loadV(p + j); mv = mv.replacing(with: v, where: v .> mv); j += lanes }
         var m = mv.max()
         while j < n { m = max(m, p[j]); j += 1 }
-        let mb = V(repeating: m)
-        var sv = V()
+        let mb = FloatV(repeating: m)
+        var sv = FloatV()
         j = 0
-        while j + w <= n {
-            let e = expV(loadV(p + j, as: V.self) - mb)
+        while j + lanes <= n {
+            let e = expV(loadV(p + j) - mb)
             storeV(e, p + j)
             sv += e
-            j += w
+            j += lanes
         }
         var s = horizontalSum(sv)
         if j < n {
             // Tail through the same vector exp so every element sees identical arithmetic.
-            var tail = V(repeating: -.infinity)
+            var tail = FloatV(repeating: -.infinity)
             for t in 0..<(n - j) { tail[t] = p[j + t] - m }
             let e = expV(tail)
             for t in 0..<(n - j) { p[j + t] = e[t]; s += e[t] }
         }
         let inv = 1 / s
-        let iv = V(repeating: inv)
+        let iv = FloatV(repeating: inv)
         j = 0
-        while j + w <= n { storeV(loadV(p + j, as: V.self) * iv, p + j); j += w }
+        while j + lanes <= n { storeV(loadV(p + j) * iv, p + j); j += lanes }
         while j < n { p[j] *= inv; j += 1 }
     }
 }

@@ -1,0 +1,189 @@
+#include "cgemm.h"
+#include <immintrin.h>
+
+// K is taken in chunks so that one chunk of a packed panel (KC × 32 floats = 24 KiB) stays in
+// L1 while the row tiles of a block pass over it, and rows in blocks of MC so that the block's
+// activations (MC × KC floats, 147 KiB) stay in L2 while every panel passes over them.
+#define KC 192
+#define MC 196
+
+int repro_gemm_panel_width(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 32;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 16;
+    return 0;
+}
+
+size_t repro_gemm_packed_count(int n, int k, int nr) {
+    return (size_t)((n + nr - 1) / nr) * (size_t)nr * (size_t)k;
+}
+
+void repro_gemm_pack(const float *w, int n, int k, int nr, float *packed) {
+    int panels = (n + nr - 1) / nr;
+    for (int p = 0; p < panels; p++) {
+        float *dst = packed + (size_t)p * k * nr;
+        for (int kk = 0; kk < k; kk++) {
+            for (int j = 0; j < nr; j++) {
+                int col = p * nr + j;
+                dst[(size_t)kk * nr + j] = col < n ? w[(size_t)col * k + kk] : 0.0f;
+            }
+        }
+    }
+}
+
+// ---- AVX-512: 14 rows × 32 columns of accumulators (28 zmm), B rows as 2 zmm, A broadcast.
+
+#define MR512 14
+
+static inline __attribute__((always_inline, target("avx512f")))
+void tile512(const int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
+             float *c, int ldc, __mmask16 m0, __mmask16 m1) {
+    __m512 acc0[MR512], acc1[MR512];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR512; r++) {
+        if (r < R) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
+    }
+    for (int k = 0; k < kc; k++) {
+        const __m512 b0 = _mm512_loadu_ps(b + k * 32), b1 = _mm512_loadu_ps(b + k * 32 + 16);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR512; r++) {
+            if (r < R) {
+                const __m512 av = _mm512_set1_ps(a[r * lda + k]);
+                acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
+                acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
+            }
+        }
+    }
+    const __m512 al = _mm512_set1_ps(alpha);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR512; r++) {
+        if (r < R) {
+            float *cr = c + r * ldc;
+            __m512 v0 = _mm512_mul_ps(acc0[r], al), v1 = _mm512_mul_ps(acc1[r], al);
+            if (load_c) {
+                v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, cr), v0);
+                v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, cr + 16), v1);
+            }
+            _mm512_mask_storeu_ps(cr, m0, v0);
+            _mm512_mask_storeu_ps(cr + 16, m1, v1);
+        }
+    }
+}
+
+__attribute__((target("avx512f")))
+static void rows512(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
+                    float *c, int ldc, __mmask16 m0, __mmask16 m1) {
+    switch (R) {
+#define T512(n) case n: tile512(n, a, lda, b, kc, alpha, load_c, c, ldc, m0, m1); break;
+    T512(14) T512(13) T512(12) T512(11) T512(10) T512(9) T512(8)
+    T512(7) T512(6) T512(5) T512(4) T512(3) T512(2) T512(1)
+    default: break;
+    }
+}
+
+__attribute__((target("avx512f")))
+static void gemm512(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
+                    int p0, int p1, int accumulate, float *c, int ldc) {
+    for (int i0 = 0; i0 < m; i0 += MC) {
+        const int mc = m - i0 < MC ? m - i0 : MC;
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            const int kc = k - k0 < KC ? k - k0 : KC;
+            const int load_c = accumulate || k0 > 0;
+            for (int p = p0; p < p1; p++) {
+                int cols = n - p * 32;
+                if (cols > 32) cols = 32;
+                const __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+                const __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
+                const float *b = packed + ((size_t)p * k + k0) * 32;
+                for (int i = i0; i < i0 + mc; i += MR512) {
+                    const int R = i0 + mc - i < MR512 ? i0 + mc - i : MR512;
+                    rows512(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, c + (size_t)i * ldc + p * 32, ldc, m0, m1);
+                }
+            }
+        }
+    }
+}
+
+// ---- AVX2 + FMA: 6 rows × 16 columns (12 ymm), B rows as 2 ymm, A broadcast.
+
+#define MR256 6
+
+static inline __attribute__((always_inline, target("avx2,fma")))
+__m256i mask256(int cols) {
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), idx);
+}
+
+static inline __attribute__((always_inline, target("avx2,fma")))
+void tile256(const int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
+             float *c, int ldc, int cols) {
+    __m256 acc0[MR256], acc1[MR256];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR256; r++) {
+        if (r < R) { acc0[r] = _mm256_setzero_ps(); acc1[r] = _mm256_setzero_ps(); }
+    }
+    for (int k = 0; k < kc; k++) {
+        const __m256 b0 = _mm256_loadu_ps(b + k * 16), b1 = _mm256_loadu_ps(b + k * 16 + 8);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR256; r++) {
+            if (r < R) {
+                const __m256 av = _mm256_broadcast_ss(a + r * lda + k);
+                acc0[r] = _mm256_fmadd_ps(av, b0, acc0[r]);
+                acc1[r] = _mm256_fmadd_ps(av, b1, acc1[r]);
+            }
+        }
+    }
+    const __m256 al = _mm256_set1_ps(alpha);
+    const __m256i m0 = mask256(cols), m1 = mask256(cols - 8);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR256; r++) {
+        if (r < R) {
+            float *cr = c + r * ldc;
+            __m256 v0 = _mm256_mul_ps(acc0[r], al), v1 = _mm256_mul_ps(acc1[r], al);
+            if (load_c) {
+                v0 = _mm256_add_ps(_mm256_maskload_ps(cr, m0), v0);
+                v1 = _mm256_add_ps(_mm256_maskload_ps(cr + 8, m1), v1);
+            }
+            _mm256_maskstore_ps(cr, m0, v0);
+            _mm256_maskstore_ps(cr + 8, m1, v1);
+        }
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void rows256(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
+                    float *c, int ldc, int cols) {
+    switch (R) {
+#define T256(n) case n: tile256(n, a, lda, b, kc, alpha, load_c, c, ldc, cols); break;
+    T256(6) T256(5) T256(4) T256(3) T256(2) T256(1)
+    default: break;
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void gemm256(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
+                    int p0, int p1, int accumulate, float *c, int ldc) {
+    for (int i0 = 0; i0 < m; i0 += MC) {
+        const int mc = m - i0 < MC ? m - i0 : MC;
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            const int kc = k - k0 < KC ? k - k0 : KC;
+            const int load_c = accumulate || k0 > 0;
+            for (int p = p0; p < p1; p++) {
+                int cols = n - p * 16;
+                if (cols > 16) cols = 16;
+                const float *b = packed + ((size_t)p * k + k0) * 16;
+                for (int i = i0; i < i0 + mc; i += MR256) {
+                    const int R = i0 + mc - i < MR256 ? i0 + mc - i : MR256;
+                    rows256(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, c + (size_t)i * ldc + p * 16, ldc, cols);
+                }
+            }
+        }
+    }
+}
+
+void repro_gemm_packed(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
+                       int nr, int p0, int p1, int accumulate, float *c, int ldc) {
+    if (m <= 0 || p1 <= p0) return;
+    if (nr == 32) gemm512(m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
+    else if (nr == 16) gemm256(m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
+}
