@@ -16,8 +16,8 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
-        let p = start(args, cwd: cwd)
+    static func run(_ args: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let p = start(args, cwd: cwd, environment: environment)
         let out = p.stdout.fileHandleForReading.readDataToEndOfFile()
         let err = p.stderr.fileHandleForReading.readDataToEndOfFile()
         p.process.waitUntilExit()
@@ -25,16 +25,30 @@ enum CLI {
                       stderr: String(decoding: err, as: UTF8.self))
     }
 
-    static func start(_ args: [String], cwd: String? = nil) -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    static func start(_ args: [String], cwd: String? = nil, environment: [String: String] = [:],
+                      executable: String? = nil) -> (process: Process, stdout: Pipe, stderr: Pipe) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try! p.run()
         return (p, out, err)
+    }
+
+    /// `/bin/sh -c command` (mounting a tmpfs and the like).
+    static func shell(_ command: String) throws -> Result {
+        let p = start(["-c", command], executable: "/bin/sh")
+        let out = p.stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = p.stderr.fileHandleForReading.readDataToEndOfFile()
+        p.process.waitUntilExit()
+        return Result(status: p.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
     }
 
     static func temporaryDirectory(_ name: String) -> String {

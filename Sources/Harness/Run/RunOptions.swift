@@ -34,6 +34,9 @@ public struct RunOptions {
     public var wait = false
     /// Write reports after the run.
     public var writeReports = true
+    /// Checked between batches: once set (by a signal), the runner commits the batch in flight,
+    /// marks the run interrupted and throws `RunStopped`.
+    public var stop: StopRequest?
 
     public init() {}
 
