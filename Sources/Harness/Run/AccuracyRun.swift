@@ -79,7 +79,9 @@ struct AccuracyRun: RowRun {
                                    stages: [])
             }
             if !batch.entries.isEmpty {
-                let outputs = model.evaluate(batch.images, keys: batch.entries.map { UInt64($0.position) })
+                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.position) },
+                                                to: plan.options.batch)
+                let outputs = model.evaluate(input.images, keys: input.keys).prefix(batch.entries.count)
                 clock.lap(\.model)
                 for (entry, out) in zip(batch.entries, outputs) {
                     let stages = (0..<out.topClasses.count).map { s in

@@ -109,7 +109,9 @@ public struct CostEstimate {
         var last = DispatchTime.now().uptimeNanoseconds
         for batch in pipeline {
             if !batch.entries.isEmpty {
-                _ = model.evaluate(batch.images, keys: batch.entries.map { UInt64($0.position) })
+                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.position) },
+                                                to: options.batch)
+                _ = model.evaluate(input.images, keys: input.keys)
             }
             let now = DispatchTime.now().uptimeNanoseconds
             let seconds = Double(now - last) / 1e9
