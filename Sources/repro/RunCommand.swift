@@ -140,7 +140,8 @@ struct Run: ParsableCommand {
             }
             print("store:   \(suitePlan.storePath)")
         } catch let stopped as RunStopped {
-            ResumeHint.print(stopped.description)
+            // A plan has nothing to resume; a run does.
+            if !plan { ResumeHint.print(stopped.description) }
             throw ExitCode(stopped.exitStatus)
         } catch let failed as RunFailed {
             // The run is marked failed (reason in its notes); what is committed stays.

@@ -119,9 +119,9 @@ struct GracefulStopTests {
 
     @Test func aSecondCtrlCStopsAtOnceAndTheRunStillResumes() throws {
         let reference = dir + "/ref2.sqlite", db = dir + "/twice.sqlite"
-        // Batches of 60 (100+ ms each): the second Ctrl-C, sent as soon as the first is
-        // announced, lands while the first one's batch is still being evaluated.
-        let extra = ["--model", "lf-vit", "--batch", "60"]
+        // Two batches of 120 (a few hundred ms each): the second Ctrl-C, sent as soon as the
+        // first is announced, lands while the batch in flight is still being evaluated.
+        let extra = ["--model", "lf-vit", "--batch", "120"]
         #expect(try CLI.run(runArgs(reference, extra)).status == 0)
         let stopped = try interrupt(db, extra: extra, with: [SIGINT, SIGINT])
         #expect(stopped.status == 130, "\(stopped.stderr)")
