@@ -8,7 +8,7 @@ import Tensor
 /// (the model cuts a batch into micro-batches whose size follows from the batch size), though
 /// not on which other images share them. With `--shard i/n` the images at the end of each
 /// shard land in a short batch that the unsharded run never forms, and their probabilities
-/// came out 1–3 ulp apart (seen on the local Slurm cluster: 15 of 6,000 stage rows). Full-size
+/// came out 1–5 ulp apart (seen on the local Slurm cluster: 15 of 6,000 stage rows). Full-size
 /// batches only give every image the shapes of the unsharded run, so shards merge to exactly
 /// its rows; the cost is at most batch − 1 extra images per run and model.
 enum BatchPadding {
