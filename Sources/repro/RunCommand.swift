@@ -11,7 +11,9 @@ struct Run: ParsableCommand {
             files in experiments/suites/. Accuracy mode runs both stages on every image and stores \
             per-image outputs in the results store; the η sweep is computed from them. Throughput \
             mode times real batched early exit at the suite's η points. A re-run resumes where an \
-            interrupted run stopped and skips runs that are complete.
+            interrupted run stopped and skips runs that are complete. Ctrl-C or SIGTERM stops after \
+            the batch in flight (the run is marked interrupted and the resuming command printed); \
+            a second one stops at once. --plan says what a run will cost before starting it.
             """)
 
     @Option(help: "Suite name (experiments/suites/NAME.json) or path to a suite file.")

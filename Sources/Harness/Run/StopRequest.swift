@@ -6,11 +6,11 @@ import Foundation
 ///
 /// Signals arrive through a `sigaction` handler that only writes the signal number into a pipe
 /// (one async-signal-safe `write`); a thread of ours reads the pipe and does the rest (sets the
-/// flag, prints, exits on a second signal) in ordinary thread context. A process-wide handler,
-/// unlike a blocked mask with `sigwait` or a dispatch signal source (which blocks the signal in
-/// one thread only, so that a signal delivered to any other thread is lost), sees the signal on
-/// whichever thread the kernel picks. SA_RESTART keeps the other threads' reads and writes
-/// (images, SQLite) from failing with EINTR.
+/// flag, prints, exits on a second signal) in ordinary thread context. A process-wide handler
+/// sees the signal on whichever thread the kernel picks; a dispatch signal source (tried first)
+/// depends on the signal being blocked in the thread that takes it, and in a process with many
+/// threads it missed some signals in the tests. SA_RESTART keeps the other threads' reads and
+/// writes (images, SQLite) from failing with EINTR.
 public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var first: Int32?
