@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 
 /// Run lifecycle: datasets, creating, resuming and finishing runs.
 extension RunStore {
@@ -119,13 +120,15 @@ extension RunStore {
         return positions
     }
 
-    /// Marks `run` running again and opens a new session for it.
-    public func resumeRun(_ run: RunID, session: SessionInfo, at date: Date = Date()) throws {
+    /// Marks `run` running again and opens a new session for it; `notes`, when given, replace
+    /// the run's notes (which may still say how the previous session ended).
+    public func resumeRun(_ run: RunID, session: SessionInfo, at date: Date = Date(), notes: String? = nil) throws {
         try requireWritable()
         guard let record = try self.run(run) else { throw StoreError.unknownRun(path: path, run: run) }
         try database.transaction {
-            try database.run("UPDATE runs SET status = 'running', finished_utc = NULL WHERE run_id = ?",
-                             [.integer(run.rawValue)])
+            try database.run("""
+                UPDATE runs SET status = 'running', finished_utc = NULL, notes = IFNULL(?, notes) WHERE run_id = ?
+                """, [notes.map { .text($0) } ?? .null, .integer(run.rawValue)])
             try insertSession(run: run, kind: .resume, info: session, shard: record.provenance.shard, at: date)
         }
         writableRuns[run] = nil
@@ -138,7 +141,7 @@ extension RunStore {
         try requireWritable()
         guard try self.run(run) != nil else { throw StoreError.unknownRun(path: path, run: run) }
         let finished = Timestamp.string(from: date)
-        try database.transaction {
+        try withReserveOnFullDisk { try database.transaction {
             try database.run("""
                 UPDATE runs SET status = ?, finished_utc = ?, notes = IFNULL(?, notes) WHERE run_id = ?
                 """, [.text(status.rawValue), status == .running ? .null : .text(finished),
@@ -147,8 +150,19 @@ extension RunStore {
                 UPDATE run_sessions SET ended_utc = ?, end_status = ?
                 WHERE run_id = ? AND session = (SELECT MAX(session) FROM run_sessions WHERE run_id = ?)
                 """, [.text(finished), .text(status.rawValue), .integer(run.rawValue), .integer(run.rawValue)])
-        }
+        } }
         writableRuns[run] = nil
+    }
+
+    /// Runs `body`; if the disk is full, frees the store's reserve and runs it once more, so
+    /// that a run the disk filled can still say so.
+    private func withReserveOnFullDisk(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as SQLiteError where error.primaryCode == SQLITE_FULL {
+            guard reserve?.release() == true else { throw error }
+            try body()
+        }
     }
 
     /// Deletes a run and everything recorded for it (images of the dataset stay).

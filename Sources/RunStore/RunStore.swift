@@ -21,14 +21,18 @@ public final class RunStore {
     public let database: SQLiteDatabase
     public let isReadOnly: Bool
     private var lock: StoreLock?
+    /// Space held back for marking a run failed on a full disk (writers only).
+    let reserve: StoreReserve?
     /// Facts of runs this instance writes to, looked up once per run.
     var writableRuns: [RunID: WritableRun] = [:]
 
-    private init(path: String, database: SQLiteDatabase, isReadOnly: Bool, lock: StoreLock?) {
+    private init(path: String, database: SQLiteDatabase, isReadOnly: Bool, lock: StoreLock?,
+                 reserve: StoreReserve? = nil) {
         self.path = path
         self.database = database
         self.isReadOnly = isReadOnly
         self.lock = lock
+        self.reserve = reserve
     }
 
     deinit { close() }
@@ -93,8 +97,17 @@ public final class RunStore {
         // most of its store time in fsync. 10,000 pages (~40 MB of log) checkpoints about
         // once per such run.
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000")
+        // Test hook: a store that cannot grow beyond N pages fails its writes with SQLite's own
+        // "database or disk is full", for tests that cannot mount a small file system.
+        if let pages = ProcessInfo.processInfo.environment["REPRO_TEST_STORE_MAX_PAGES"].flatMap(Int.init) {
+            try db.execute("PRAGMA max_page_count = \(pages)")
+        }
+        // The reserve before the schema: on a nearly full disk, the room to record a failure
+        // comes first.
+        let reserve = StoreReserve(storePath: path)
+        reserve.ensure()
         try Migrator(Schema.migrations).migrate(db)
-        let store = RunStore(path: path, database: db, isReadOnly: false, lock: lock)
+        let store = RunStore(path: path, database: db, isReadOnly: false, lock: lock, reserve: reserve)
         try store.markAbandonedRuns()
         return store
     }

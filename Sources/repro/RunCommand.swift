@@ -11,7 +11,9 @@ struct Run: ParsableCommand {
             files in experiments/suites/. Accuracy mode runs both stages on every image and stores \
             per-image outputs in the results store; the η sweep is computed from them. Throughput \
             mode times real batched early exit at the suite's η points. A re-run resumes where an \
-            interrupted run stopped and skips runs that are complete.
+            interrupted run stopped and skips runs that are complete. Ctrl-C or SIGTERM stops after \
+            the batch in flight (the run is marked interrupted and the resuming command printed); \
+            a second one stops at once. --plan says what a run will cost before starting it.
             """)
 
     @Option(help: "Suite name (experiments/suites/NAME.json) or path to a suite file.")
@@ -64,6 +66,9 @@ struct Run: ParsableCommand {
 
     @Flag(help: "For CI: symlinks not followed, files listed twice, images without a label, unreadable folders and images that cannot be decoded (every selected image is read once first) end the run with a list of them before a model runs, instead of being skipped and reported. A suite can set \"strict\": true in its dataset.")
     var strictData = false
+
+    @Flag(help: "Print what the run would cost (images, FLOPs, time from a short timed calibration on this machine; per shard with --shard) and exit without writing anything.")
+    var plan = false
 
     @OptionGroup var compute: ComputeOptions
 
@@ -120,18 +125,46 @@ struct Run: ParsableCommand {
     func run() throws {
         var o = try options()
         o.threads = compute.apply()
+        // Ctrl-C, kill, scancel, a time limit: finish the batch in flight, mark the run
+        // interrupted, say how to resume (a second signal exits at once).
+        let stop = StopRequest()
+        stop.listen()
+        defer { stop.stopListening() }
+        o.stop = stop
         do {
-            let plan = try SuitePlan.make(suiteName: suite, options: o)
-            let outcome = try SuiteRunner.run(plan)
+            let suitePlan = try SuitePlan.make(suiteName: suite, options: o)
+            if plan {
+                let estimate = try CostEstimate.measure(suitePlan)
+                print(estimate.render(suite: suitePlan.suite.name, throughputNote: throughputNote(suitePlan)))
+                return
+            }
+            let outcome = try SuiteRunner.run(suitePlan)
             if !outcome.summary.isEmpty {
                 print(outcome.summary)
                 print("")
-                print("reports: \(plan.reportsPath)/\(plan.suite.name).md (and \(outcome.reportFiles.count - 2) more in \(plan.reportsPath)/\(plan.suite.name)/)")
+                print("reports: \(suitePlan.reportsPath)/\(suitePlan.suite.name).md (and \(outcome.reportFiles.count - 2) more in \(suitePlan.reportsPath)/\(suitePlan.suite.name)/)")
             }
-            print("store:   \(plan.storePath)")
+            print("store:   \(suitePlan.storePath)")
+        } catch let stopped as RunStopped {
+            // A plan has nothing to resume; a run does.
+            if !plan { ResumeHint.print(stopped.description) }
+            throw ExitCode(stopped.exitStatus)
+        } catch let failed as RunFailed {
+            // The run is marked failed (reason in its notes); what is committed stays.
+            FileHandle.standardError.write(Data("Error: \(failed.description)\n".utf8))
+            ResumeHint.print("\(failed.run) failed")
+            throw ExitCode.failure
         } catch let error as SuiteError {
             throw CLIError(error.description)
         }
+    }
+
+    /// What --plan leaves out: throughput mode times a fixed number of images per η.
+    private func throughputNote(_ p: SuitePlan) -> String? {
+        guard p.options.mode != .accuracy, p.options.shard == nil else { return nil }
+        let images = p.suite.throughput?.images ?? 256
+        return "Not included: throughput mode (\(p.rows.count) model\(p.rows.count == 1 ? "" : "s"), up to \(images) images "
+            + "each, timed at every η of the suite after warm-up; short next to accuracy mode on a large set)."
     }
 }
 

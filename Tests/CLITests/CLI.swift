@@ -26,10 +26,10 @@ enum CLI {
     }
 
     /// environment: variables to set (a nil value removes one) on top of this process's.
-    static func start(_ args: [String], cwd: String? = nil,
-                      environment: [String: String?] = [:]) -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    static func start(_ args: [String], cwd: String? = nil, environment: [String: String?] = [:],
+                      executable: String? = nil) -> (process: Process, stdout: Pipe, stderr: Pipe) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = args
         if !environment.isEmpty {
             var env = ProcessInfo.processInfo.environment
@@ -42,6 +42,16 @@ enum CLI {
         p.standardError = err
         try! p.run()
         return (p, out, err)
+    }
+
+    /// `/bin/sh -c command` (mounting a tmpfs and the like).
+    static func shell(_ command: String) throws -> Result {
+        let p = start(["-c", command], executable: "/bin/sh")
+        let out = p.stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = p.stderr.fileHandleForReading.readDataToEndOfFile()
+        p.process.waitUntilExit()
+        return Result(status: p.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
     }
 
     static func temporaryDirectory(_ name: String) -> String {

@@ -16,37 +16,32 @@ struct AccuracyRun: RowRun {
         let hash = try specHash()
         let shard = plan.options.shard.map { Shard(index: $0.index, count: $0.count) }
         let workers = plan.options.decodeWorkers()
-        let provenance = try context.provenance(mode: .accuracy, specHash: hash, shard: shard,
-                                                notes: "batch=\(plan.options.batch) decode_workers=\(workers)")
+        let notes = "batch=\(plan.options.batch) decode_workers=\(workers)"
+        let provenance = try context.provenance(mode: .accuracy, specHash: hash, shard: shard, notes: notes)
         let runID: RunID
         var done = Set<Int>()
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
             runID = previous.id
             done = try store.recordedPositions(of: runID)
             try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: Compute.threads,
-                                                            gitRevision: context.gitRevision, blasConfig: Compute.summary))
+                                                            gitRevision: context.gitRevision, blasConfig: Compute.summary),
+                                notes: notes)
             Progress.note("\(row.model.name): resuming \(runID) (\(done.count) images already recorded)")
         } else {
             runID = try store.createRun(provenance, dataset: context.datasetID)
         }
-        // Resume batch-aligned: keep every batch an uninterrupted run would form (each batch is
-        // one transaction, so a batch is either wholly recorded or not at all). The same
-        // batches give the same GEMM shapes, hence bit-identical outputs.
-        let size = plan.options.batch
-        let todo = stride(from: 0, to: data.entries.count, by: size).flatMap { start -> [DatasetEntry] in
-            let chunk = data.entries[start..<min(start + size, data.entries.count)]
-            return chunk.allSatisfy { done.contains($0.position) } ? [] : Array(chunk)
-        }
+        let todo = Self.todo(data.entries, done: done, batch: plan.options.batch)
         let progress = Progress(label: row.model.name, total: todo.count)
         var split = TimeSplit()
         do {
             if !todo.isEmpty { split = try evaluate(todo, workers: workers, into: runID, progress: progress) }
             progress.stop()
-            try store.finishRun(runID, status: .complete)
+            try store.finishRun(runID, status: .complete, notes: notes)
             _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
         } catch {
-            try? store.finishRun(runID, status: .failed, notes: "\(error)")
-            throw error
+            progress.finish()
+            throw RunEnding.record(error, run: runID, model: row.model.name, baseNotes: notes, store: store,
+                             recorded: { try store.recordedPositions(of: runID).count }, total: data.entries.count)
         }
         // End to end: decode, preprocess, both stages, store writes (the sweep excluded).
         progress.finish(todo.isEmpty ? "" : String(format: "%d images in %.2f s, %.1f images/s end to end (%@)",
@@ -54,6 +49,17 @@ struct AccuracyRun: RowRun {
                                                    Double(progress.done) / max(progress.elapsedSeconds, 1e-9),
                                                    split.description))
         return runID
+    }
+
+    /// The entries a run still has to evaluate, given the positions already recorded.
+    /// Resume is batch-aligned: it keeps every batch an uninterrupted run would form (each
+    /// batch is one transaction, so a batch is either wholly recorded or not at all). The same
+    /// batches give the same GEMM shapes, hence bit-identical outputs.
+    static func todo(_ entries: [DatasetEntry], done: Set<Int>, batch size: Int) -> [DatasetEntry] {
+        stride(from: 0, to: entries.count, by: size).flatMap { start -> [DatasetEntry] in
+            let chunk = entries[start..<min(start + size, entries.count)]
+            return chunk.allSatisfy { done.contains($0.position) } ? [] : Array(chunk)
+        }
     }
 
     private func evaluate(_ todo: [DatasetEntry], workers: Int, into runID: RunID, progress: Progress) throws -> TimeSplit {
@@ -73,7 +79,9 @@ struct AccuracyRun: RowRun {
                                    stages: [])
             }
             if !batch.entries.isEmpty {
-                let outputs = model.evaluate(batch.images, keys: batch.entries.map { UInt64($0.position) })
+                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.position) },
+                                                to: plan.options.batch)
+                let outputs = model.evaluate(input.images, keys: input.keys).prefix(batch.entries.count)
                 clock.lap(\.model)
                 for (entry, out) in zip(batch.entries, outputs) {
                     let stages = (0..<out.topClasses.count).map { s in
@@ -98,6 +106,8 @@ struct AccuracyRun: RowRun {
             try store.write(results, to: runID)
             progress.advance(by: results.count)
             clock.lap(\.store)
+            // Between batches, with everything so far committed: the one place a stop is taken.
+            try plan.options.stop?.check()
         }
         if skips.total > 0 { Progress.note("\(row.model.name): skipped \(skips)") }
         return clock.split

@@ -36,6 +36,9 @@ public struct RunOptions {
     public var writeReports = true
     /// Refuse data that loses or repeats images, before any model runs (see `StrictData`).
     public var strictData = false
+    /// Checked between batches: once set (by a signal), the runner commits the batch in flight,
+    /// marks the run interrupted and throws `RunStopped`.
+    public var stop: StopRequest?
 
     public init() {}
 

@@ -20,17 +20,9 @@ public enum SuiteRunner {
         if plan.options.data == nil, let synth = plan.suite.dataset.synth {
             try prepareSynthetic(at: plan.dataPath, synth)
         }
-        let data = try SuiteDataset.load(path: plan.dataPath, spec: plan.suite.dataset, classesOverride: plan.options.classes,
-                                         root: plan.root, options: plan.options)
-        for line in data.dataset.report.lines { Progress.note("data: \(line)") }
+        let data = try loadData(plan)
         // 2. Models: load and check every weights file before the store is touched.
-        var models: [String: LoadedModel] = [:]
-        for row in plan.rows {
-            let m = try LoadedModel(name: row.model.name, label: row.model.label, spec: row.spec, weights: row.weights,
-                                    preprocessing: row.preprocessing)
-            for w in m.warnings { Progress.note("warning: \(w)") }
-            models[row.model.name] = m
-        }
+        let models = try loadModels(plan)
         // 2b. Strict data: after the (quick) weights checks, before the store and any model.
         if plan.options.strictData || plan.suite.dataset.strict == true {
             try StrictData.check(data, workers: ProcessInfo.processInfo.activeProcessorCount)
@@ -48,6 +40,7 @@ public enum SuiteRunner {
 
         if plan.options.mode != .throughput {
             for row in plan.rows where !(row.model.throughputOnly ?? false) {
+                try plan.options.stop?.check()
                 let run = AccuracyRun(context: RunContext(plan: plan, row: row, model: models[row.model.name]!, data: data,
                                                           store: store, datasetID: datasetID, gitRevision: git))
                 if let done = try completeRun(store, suite: plan.suite.name, model: row.model.name, hash: try run.specHash(),
@@ -61,11 +54,13 @@ public enum SuiteRunner {
         }
         if plan.options.mode != .accuracy, plan.options.shard == nil {
             for row in plan.rows {
+                try plan.options.stop?.check()
                 _ = try ThroughputRun(context: RunContext(plan: plan, row: row, model: models[row.model.name]!, data: data,
                                                           store: store, datasetID: datasetID, gitRevision: git)).run()
             }
         }
         if plan.options.writeReports, plan.options.shard == nil {
+            try plan.options.stop?.check()
             let files = try Reports.write(suite: plan.suite, store: store, storePath: plan.storePath, to: plan.reportsPath)
             outcome.reportFiles = files.files
             outcome.summary = files.summary
@@ -76,6 +71,27 @@ public enum SuiteRunner {
             Progress.note("warning: BLAS ran \(blas.chosen) kernels, below what this CPU can run: \(blas.note ?? "")")
         }
         return outcome
+    }
+
+    /// The suite's listing (after --limit, --every and --shard), its report lines on stderr.
+    static func loadData(_ plan: SuitePlan) throws -> SuiteDataset {
+        let data = try SuiteDataset.load(path: plan.dataPath, spec: plan.suite.dataset, classesOverride: plan.options.classes,
+                                         root: plan.root, options: plan.options)
+        for line in data.dataset.report.lines { Progress.note("data: \(line)") }
+        return data
+    }
+
+    /// Every row's model, weights loaded and checked; a stop request is honoured between files.
+    static func loadModels(_ plan: SuitePlan) throws -> [String: LoadedModel] {
+        var models: [String: LoadedModel] = [:]
+        for row in plan.rows {
+            let m = try LoadedModel(name: row.model.name, label: row.model.label, spec: row.spec, weights: row.weights,
+                                    preprocessing: row.preprocessing)
+            for w in m.warnings { Progress.note("warning: \(w)") }
+            models[row.model.name] = m
+            try plan.options.stop?.check()
+        }
+        return models
     }
 
     /// The bundled synthetic split at `path` (= ROOT/<split>): generated on first use, and

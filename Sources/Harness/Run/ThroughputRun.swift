@@ -27,6 +27,7 @@ struct ThroughputRun: RowRun {
                                         options: .init(batchSize: batchSize, workers: max(1, Compute.threads)))
         for b in pipeline where !b.entries.isEmpty {
             batches.append((b.images, b.entries.map { UInt64($0.position) }))
+            try plan.options.stop?.check()
         }
         guard !batches.isEmpty else { throw SuiteError("\(row.model.name): no decodable images for the throughput run") }
         let etas: [Double?] = row.spec.stageCount == 2
@@ -36,6 +37,20 @@ struct ThroughputRun: RowRun {
         let provenance = try context.provenance(mode: .throughput, specHash: hash,
                                                 notes: "throughput on the first \(count) images, batch=\(batchSize)")
         let runID = try store.createRun(provenance, dataset: context.datasetID)
+        do {
+            let points = try measure(batches, etas: etas, settings: settings, into: runID)
+            try store.finishRun(runID, status: .complete)
+            return (runID, points)
+        } catch {
+            // Throughput runs are not resumed (a re-run times afresh), but the store still says
+            // why this one has fewer points.
+            throw RunEnding.record(error, run: runID, model: row.model.name, baseNotes: provenance.notes, store: store)
+        }
+    }
+
+    private func measure(_ batches: [(images: Tensor, keys: [UInt64])], etas: [Double?],
+                         settings: Suite.ThroughputSpec, into runID: RunID) throws -> [Point] {
+        let batchSize = plan.options.batch
         var points: [Point] = []
         let images = batches.reduce(0) { $0 + $1.images.shape[0] }
         for eta in etas {
@@ -58,8 +73,8 @@ struct ThroughputRun: RowRun {
             let etaText = eta.map { String(format: "η %.2f", $0) } ?? "baseline"
             Progress.note(String(format: "%@ throughput %@: %.1f images/s", row.model.name, etaText, Double(images) / seconds)
                           + (share.map { String(format: " (%.0f%% exit at stage 1)", 100 * $0) } ?? ""))
+            try plan.options.stop?.check()
         }
-        try store.finishRun(runID, status: .complete)
-        return (runID, points)
+        return points
     }
 }
