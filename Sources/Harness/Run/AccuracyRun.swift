@@ -44,6 +44,8 @@ struct AccuracyRun: RowRun {
             progress.stop()
             try store.finishRun(runID, status: .complete)
             _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
+            let curves = CheckpointCurves.parse(model.checkpointExtras)
+            if !curves.isEmpty { try store.recordCheckpointCurves(curves, for: runID) }
         } catch {
             try? store.finishRun(runID, status: .failed, notes: "\(error)")
             throw error

@@ -55,6 +55,11 @@ public enum SuiteRunner {
                 outcome.accuracyRuns[row.model.name] = try run.run()
             }
         }
+        // Paired statistics of each row against its baseline / main row, before the throughput
+        // runs: those time the matched-accuracy η, which come from the same stored sweeps.
+        if plan.options.shard == nil {
+            try RunComparisons.record(suite: plan.suite, store: store)
+        }
         if plan.options.mode != .accuracy, plan.options.shard == nil {
             for row in plan.rows {
                 _ = try ThroughputRun(context: RunContext(plan: plan, row: row, model: models[row.model.name]!, data: data,
