@@ -102,7 +102,7 @@ import RunStore
             #expect {
                 try RunStore.open(at: path, access: access)
             } throws: { error in
-                "\(error)".contains("schema version 2") && "\(error)".contains("Update repro")
+                "\(error)".contains("schema version \(Schema.currentVersion + 1)") && "\(error)".contains("Update repro")
             }
         }
     }

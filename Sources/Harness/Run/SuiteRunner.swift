@@ -127,7 +127,7 @@ public enum Reports {
         let written = try ReportWriter.write(built.report, samples: samples, to: folder)
         let main = Table2.render(built.report)
         // The top-level copy sits one folder up: point its figure links into the suite folder.
-        let text = main.markdownDocument(built.report.provenance)
+        let text = main.markdownDocument(built.report.provenance) + ReportDocuments.table2Supplement(built.report)
             + "\nAll documents of this suite: [\(suite.name)/index.md](\(suite.name)/index.md)\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("\(suite.name).md")), options: .atomic)
         try Data(main.csv.render().utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("\(suite.name).csv")), options: .atomic)

@@ -175,16 +175,14 @@ public enum ClaimsTable {
                         r.interval.map { Fixed.string($0.lower, 4) } ?? "", r.interval.map { Fixed.string($0.upper, 4) } ?? "",
                         r.verdict.rawValue, r.evidence, claim.source])
         }
-        var notes: [String] = []
-        if report.syntheticData {
-            notes.append("**The data is synthetic**: the bundled task (\(report.provenance.datasetImages) generated images, small models trained on it), not ImageNet. Claims about the papers' absolute ImageNet numbers are not measurable here; the relative claims (against the baseline on the same images) are tested on this task only and say nothing about ImageNet.")
-        } else {
-            notes.append("Reproduction verdicts on \(report.provenance.datasetPath) (\(report.provenance.datasetImages) images).")
-        }
-        notes += [
+        let intro = report.syntheticData
+            ? "**The data is synthetic.** This suite evaluates the bundled task (\(report.provenance.datasetImages) generated images, small models trained on it), not ImageNet. Claims about the papers' absolute ImageNet numbers are not measurable here; the relative claims (against the baseline, on the same images) are tested on this task only and say nothing about ImageNet."
+            : "Reproduction verdicts on \(report.provenance.datasetPath) (\(report.provenance.datasetImages) images)."
+        let notes = [
             "Tests: ≥ paper — the measured value is at least the paper's (an accuracy gain must also have its paired 95% interval above 0); not worse — the paired 95% interval of Δ reaches 0 or above; paper inside CI — the paper's number lies in the measured 95% interval.",
             "Intervals: Δ top-1 — paired bootstrap; top-1 — Wilson; at matched top-1 — the value at the smallest η with top-1 ≥ the baseline's to the value at the smallest η inside the baseline's 95% interval. FLOPs are counted (no sampling error); throughput is one timing on this machine.",
         ]
-        return ReportTable(id: "claims", title: "The papers' claims on this data", table: table, notes: notes, csv: csv)
+        return ReportTable(id: "claims", title: "The papers' claims on this data", table: table, notes: notes, csv: csv,
+                           intro: intro)
     }
 }
