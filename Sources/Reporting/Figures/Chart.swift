@@ -194,13 +194,18 @@ public struct Chart: Equatable {
             for i in indices where s.points.indices.contains(i) {
                 Self.marker(&b, s.marker, x: px(s.points[i].x), y: py(s.points[i].y), color: Self.color(s.color), hollow: s.hollow)
             }
+            b.close("g")
+        }
+        // Labels last, so that no later line or marker is drawn over one.
+        b.open("g", [("class", "point-labels")])
+        for s in series {
             for i in s.labels.keys.sorted() where s.points.indices.contains(i) {
                 guard let at = placer.place(s.labels[i]!, at: px(s.points[i].x), py(s.points[i].y)) else { continue }
                 b.element("text", [("class", "point-label"), ("x", n(at.x)), ("y", n(at.y)),
                                    ("font-size", "10"), ("fill", Self.color(s.color))], text: s.labels[i]!)
             }
-            b.close("g")
         }
+        b.close("g")
     }
 
     /// The legend box: one line per series shown in it, top to bottom.

@@ -14,11 +14,15 @@ public enum SuiteFigures {
         let index = report.paperIndex
         var top: [Chart.Series] = [], delta: [Chart.Series] = []
         var maxShare = 100.0
+        var allBaselines = true
         for (i, m) in report.models.enumerated() {
+            // Without a baseline row (an ablation suite), a row is measured against its main row
+            // (or itself) at its largest η: the full two-stage cost and accuracy.
             let base = resolvedBaseline(m, report)
-            guard let refG = (base?.referencePoint?.gflops ?? (m.isTwoStage ? m.stages.last?.gflops : m.sweep.first?.gflops)),
-                  refG > 0 else { continue }
-            let baseTop1 = base?.referencePoint.map { Fixed.percent($0.top1Correct, of: $0.images) }
+            let reference = base ?? (m.variant.isEmpty ? nil : report.model(named: m.variant)) ?? (m.isTwoStage ? m : nil)
+            if base == nil && m.isTwoStage { allBaselines = false }
+            guard let refG = (reference?.referencePoint?.gflops ?? m.sweep.first?.gflops), refG > 0 else { continue }
+            let baseTop1 = reference?.referencePoint.map { Fixed.percent($0.top1Correct, of: $0.images) }
             func share(_ g: Double) -> Double { 100 * g / refG }
             if m.isTwoStage {
                 let points = m.sweep.filter { $0.images > 0 && $0.eta != nil }
@@ -95,11 +99,14 @@ public enum SuiteFigures {
                                   color: 7, kind: "reference", inLegend: false), at: 0)
         var accuracy = Chart(title: "", xLabel: "", yLabel: "Top-1 accuracy (%)", series: top)
         accuracy.plotHeight = 340
-        var difference = Chart(title: "", xLabel: "", yLabel: "Δ top-1 vs baseline (pp)", series: delta)
+        let against = allBaselines ? "baseline" : "reference"
+        var difference = Chart(title: "", xLabel: "", yLabel: "Δ top-1 vs \(against) (pp)", series: delta)
         difference.plotHeight = 200
-        return StackedChart(title: "Top-1 against FLOPs as a share of the baseline's (\(report.provenance.suite))",
-                            xLabel: "Expected FLOPs per image, % of the baseline's (fvcore convention; paper points: % of the paper's baseline)",
-                            panels: [accuracy, difference], xRange: 0...upper)
+        let xLabel = allBaselines
+            ? "Expected FLOPs per image, % of the baseline's (fvcore convention; paper points: % of the paper's baseline)"
+            : "Expected FLOPs per image, % of the reference's: the baseline row, else the main row at η = 1 (fvcore convention)"
+        return StackedChart(title: "Top-1 against FLOPs as a share of the \(against)'s (\(report.provenance.suite))",
+                            xLabel: xLabel, panels: [accuracy, difference], xRange: 0...upper)
     }
 
     /// The row a model's FLOPs and accuracy are measured against: its baseline, else its main
