@@ -88,7 +88,8 @@ struct FigureTests {
             #expect(Double(c.attributes["cx"]!)! >= 72)
         }
         #expect(doc.elements.filter { $0.name == "line" && $0.attributes["class"] == "error-bar" }.count == 1)
-        for text in ["Top-1 accuracy (%)", "Δ top-1 vs baseline (pp)", "η 0.50", "η 1.00", name] {
+        // The fixture's ablation variant has no baseline (nor its main row): the Δ axis says "reference".
+        for text in ["Top-1 accuracy (%)", "Δ top-1 vs reference (pp)", "η 0.50", "η 1.00", name] {
             #expect(doc.texts.contains(text), "missing text \(text)")
         }
     }
@@ -102,6 +103,18 @@ struct FigureTests {
             boxes.append(LabelPlacer.box(text: "η 0.00", x: x, y: y))
         }
         return boxes
+    }
+
+    @Test func officialSweepPointsAreOverlaidAsTheirOwnSeries() throws {
+        var r = Fixture.report
+        for (eta, g, t) in [(0.0, 1.100, 75.484), (0.3, 1.411, 77.788), (0.63, 2.198, 80.408), (0.7, 2.408, 80.602), (0.99, 4.0, 80.78)] {
+            r.paper.append(PaperNumber(model: "cf-vit", eta: eta, top1: t, gflops: g, source: "CF-ViT draw_picture.ipynb"))
+        }
+        let chart = SuiteFigures.accuracyVsFLOPsShare(r)
+        let sweep = try #require(chart.panels[0].series.first { $0.name == "CF-ViT — official η sweep: CF-ViT draw_picture.ipynb" })
+        #expect(sweep.kind == "paper" && sweep.marker == .triangle && sweep.points.count == 5)
+        #expect(abs(sweep.points[0].x - 100 * 1.1 / 4.6) < 1e-9 && sweep.labels.isEmpty)
+        #expect(chart.panels[0].series.contains { $0.name == "CF-ViT — paper: CF-ViT Table 2" })
     }
 
     @Test func pointLabelsNeverOverlap() throws {

@@ -58,7 +58,7 @@ import Testing
         #expect(t.notes.contains { $0.contains("exact McNemar test") && $0.contains("2000 resamples") })
         // The CSV carries the same numbers, with more digits.
         let csv = t.csv.render()
-        #expect(csv.contains(",deit-s,0.500,-3.000,4.000,1,11,10\n"))
+        #expect(csv.contains(",deit-s,0.500,-3.000,4.000,1,11,10," + String(repeating: "b", count: 64) + ",abc1234\n"))
     }
 
     @Test func ablationTablesCompareAVariantWithItsMainRow() throws {

@@ -56,11 +56,11 @@ public enum ReportDocuments {
         if !MatchedAccuracyTable.rows(report).isEmpty {
             let t = MatchedAccuracyTable.render(report)
             files.append(ReportFile(path: t.id + ".csv", contents: .text(t.csv.render())))
-            contents.append("- [\(t.title)](table2.md#matched-accuracy-operating-points) ([CSV](\(t.id).csv))")
+            contents.append("- [\(t.title)](table2.md) ([CSV](\(t.id).csv))")
         }
         if let t = ClaimsTable.render(report) {
             files.append(ReportFile(path: t.id + ".csv", contents: .text(t.csv.render())))
-            contents.append("- [\(t.title)](table2.md#the-papers-claims-on-this-data) ([CSV](\(t.id).csv))")
+            contents.append("- [\(t.title)](table2.md) ([CSV](\(t.id).csv))")
         }
         if let spec = report.table1 { addTable(try Table1.render(spec, report: report)) }
         for spec in report.tables { addTable(try SpecTable.render(spec, report: report)) }
