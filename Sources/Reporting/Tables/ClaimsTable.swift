@@ -180,7 +180,7 @@ public enum ClaimsTable {
             : "Reproduction verdicts on \(report.provenance.datasetPath) (\(report.provenance.datasetImages) images)."
         let notes = [
             "Tests: ≥ paper — the measured value is at least the paper's (an accuracy gain must also have its paired 95% interval above 0); not worse — the paired 95% interval of Δ reaches 0 or above; paper inside CI — the paper's number lies in the measured 95% interval.",
-            "Intervals: Δ top-1 — paired bootstrap; top-1 — Wilson; at matched top-1 — the value at the smallest η with top-1 ≥ the baseline's to the value at the smallest η inside the baseline's 95% interval. FLOPs are counted (no sampling error); throughput is one timing on this machine.",
+            "Intervals: Δ top-1 — paired bootstrap; top-1 — Wilson; at matched top-1 — the value at the smallest η with top-1 ≥ the baseline's to the value at the smallest η inside the baseline's 95% interval. FLOPs are counted (no sampling error); throughput is one timing on this machine, so a speed-up verdict is only as good as that timing (on a busy machine rerun `repro run --mode throughput` when it is idle).",
         ]
         return ReportTable(id: "claims", title: "The papers' claims on this data", table: table, notes: notes, csv: csv,
                            intro: intro)
