@@ -86,6 +86,10 @@ import Testing
         #expect(verdict(Self.claim(.flopsReductionAtMatchedAccuracy, paper: 61, test: .atLeast)) == .doesNotHold)
         #expect(verdict(Self.claim(.speedupAtMatchedAccuracy, paper: 1.88, test: .atLeast)) == .holds)
         #expect(verdict(Self.claim(.speedupAtMatchedAccuracy, paper: 2.0, test: .atLeast)) == .doesNotHold)
+        // At a fixed η: FLOPs 2.0 of 4.0 G, 18.8 of 10.0 img/s.
+        #expect(ClaimsTable.evaluate(Self.claim(.flopsReduction, eta: 0.5, paper: 50, test: .atLeast), in: r).measured == 50)
+        #expect(verdict(Self.claim(.speedup, eta: 0.5, paper: 1.9, test: .atLeast)) == .doesNotHold)
+        #expect(verdict(Self.claim(.speedup, eta: 1.0, paper: 0.9, test: .atLeast)) == .holds)
         // +1.0 point at η 1 measured as +1.0, but the paired interval reaches below 0: not a gain.
         #expect(verdict(Self.claim(.top1Difference, eta: 1.0, paper: 1.0, test: .atLeast)) == .doesNotHold)
         #expect(verdict(Self.claim(.top1Difference, eta: 0.5, paper: 0, test: .notWorse)) == .holds)

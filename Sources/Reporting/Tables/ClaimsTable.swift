@@ -37,29 +37,25 @@ public enum ClaimsTable {
             return result(nil, nil, .notMeasurable, "an ImageNet number; this data is synthetic")
         }
         let images = { (p: SweepPointResult) in "\(p.images) images" }
-        switch claim.quantity {
-        case .top1:
+        // The only quantity that needs no baseline: the row's own top-1.
+        if claim.quantity == .top1 {
             guard let p = m.point(at: claim.eta) else { return result(nil, nil, .notMeasurable, "no sweep point at η \(Cell.eta(claim.eta))") }
             let acc = Accuracy(correct: p.top1Correct, images: p.images)
             let ci = (100 * acc.interval.lower, 100 * acc.interval.upper)
             return result(acc.percent, ci, decide(claim, acc.percent, ci, pairedLow: nil),
                           "η \(Cell.eta(claim.eta)), \(images(p)), Wilson 95% interval")
-        default:
-            break
         }
         guard let b = m.baseline.flatMap({ report.model(named: $0) }), let bp = b.referencePoint else {
             return result(nil, nil, .notMeasurable, "row \(m.name) has no baseline row in the store")
         }
         switch claim.quantity {
-        case .top1:
-            fatalError("handled above")
-        case .top1Difference:
+        case .top1, .top1Difference:
             guard let pp = m.paired(against: b.name)?.point(at: m.isTwoStage ? claim.eta : nil) else {
                 return result(nil, nil, .notMeasurable, "no paired statistics at η \(Cell.eta(claim.eta))")
             }
             let ci = (100 * pp.low, 100 * pp.high)
             return result(pp.deltaPoints, ci, decide(claim, pp.deltaPoints, ci, pairedLow: ci.0),
-                          "η \(Cell.eta(claim.eta)), \(pp.counts.images) images; \(pp.counts.onlyModelCorrect) vs \(pp.counts.onlyReferenceCorrect) discordant, McNemar p \(Cell.pValue(pp.mcnemarP))")
+                          "η \(Cell.eta(claim.eta)), \(pp.counts.images) images; \(pp.counts.onlyModelCorrect) right only here, \(pp.counts.onlyReferenceCorrect) only in the baseline; McNemar p \(Cell.pValue(pp.mcnemarP))")
         case .flopsReduction:
             guard let p = m.point(at: claim.eta), bp.gflops > 0 else { return result(nil, nil, .notMeasurable, "no sweep point at η \(Cell.eta(claim.eta))") }
             let v = 100 * (1 - p.gflops / bp.gflops)
