@@ -12,6 +12,10 @@
 //   PaperNumber        a published number beside a row (model, η, top-1, GFLOPs, throughput,
 //                      stage-1 / stage-2 top-1 and GFLOPs, source)
 //   TableSpec          "a table with these rows and these columns" (ablation tables)
+//   PairedComparison   a row against its baseline / main row per η: 2×2 counts, McNemar p,
+//                      paired bootstrap interval (computed and stored by the harness)
+//   Claim              a paper's claim: quoted text, row, quantity, paper value, test
+//   CheckpointCurve    a curve the row's checkpoint file carries (official .pth)
 //
 // Where the numbers come from in RunStore terms (a guide for the glue, not a dependency):
 //   SweepPoint(eta, imageCount, stages[StageExit], top1Correct, top5Correct, expectedGFLOPs)
@@ -27,7 +31,8 @@
 // Outputs:
 //   ReportDocuments.render / ReportWriter.write   every document of a suite report
 //   Table2, Table1, SpecTable, ExitStatistics, ThroughputTable, ResultCSV   single tables
-//   SuiteFigures, Chart                            SVG figures
+//   MatchedAccuracyTable, ClaimsTable              Table 2's matched-accuracy and claims sections
+//   SuiteFigures, Chart, StackedChart              SVG figures
 //   RegionOverlay, RGBImage                        PNG overlays
 //   CheckBaseline, RegressionCheck, CheckResult    `repro check`
 

@@ -96,9 +96,16 @@ extension RunStore {
 
     /// The sweep's inputs for `run`: one entry per labelled image that has every stage.
     public func sweepInput(of run: RunID) throws -> SweepInput {
+        try sweepInputWithPositions(of: run).input
+    }
+
+    /// The sweep's inputs and, for entry i, the image position it belongs to (ascending), so
+    /// that two runs over the same dataset can be aligned image by image.
+    func sweepInputWithPositions(of run: RunID) throws -> (positions: [Int], input: SweepInput) {
         guard let record = try self.run(run) else { throw StoreError.unknownRun(path: path, run: run) }
         let k = record.stageCount
         var input = SweepInput(stageCount: k, reservingImages: 1024)
+        var positions: [Int] = []
         var position = -1
         var confidences: [Float] = [], top1: [Bool] = [], top5: [Bool] = [], flops: [Int64] = []
         func flush() throws {
@@ -109,6 +116,7 @@ extension RunStore {
             }
             input.append(confidences: confidences, top1Correct: top1, top5Correct: top5,
                          cumulativeFLOPs: flops)
+            positions.append(position)
             confidences.removeAll(keepingCapacity: true)
             top1.removeAll(keepingCapacity: true)
             top5.removeAll(keepingCapacity: true)
@@ -139,7 +147,7 @@ extension RunStore {
             flops.append(row.int64(5))
         }
         try flush()
-        return input
+        return (positions, input)
     }
 
     /// Exit statistics of `run` at each η (images decided at each stage and how many are

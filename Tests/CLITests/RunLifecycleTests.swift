@@ -100,6 +100,24 @@ struct RunLifecycleTests {
         #expect(r.stdout.contains("| cf-vit |") && r.stdout.contains("| lf-vit |"), "the table is printed: \(r.stdout)")
         let table = dir + "/Reports/cli/table2.md"
         let before = try String(contentsOfFile: table, encoding: .utf8)
+        #expect(before.contains("McNemar p") && before.contains("## Matched-accuracy operating points"))
+        do {
+            // The run stored paired statistics at the reported η, and timed every matched η.
+            let store = try RunStore.open(at: db, access: .readOnly)
+            defer { store.close() }
+            let paired = try store.database.query("""
+                SELECT r.model_name, s.eta FROM paired_stats s JOIN runs r ON r.run_id = s.run_id
+                WHERE r.model_name = 'cf-vit' AND s.eta IN (0.5, 1.0) ORDER BY s.eta
+                """) { "\($0.string(0)) \($0.double(1))" }
+            #expect(paired == ["cf-vit 0.5", "cf-vit 1.0"])
+            let matched = try store.database.query("""
+                SELECT model_name, eta, images_per_second FROM matched_accuracy WHERE eta IS NOT NULL
+                """) { ($0.string(0), $0.double(1), $0.isNull(2)) }
+            for (model, eta, untimed) in matched {
+                #expect(!untimed, "\(model) matched at η \(eta) but was not timed there")
+            }
+            #expect(try store.database.scalar("SELECT COUNT(*) FROM matched_accuracy") == .integer(4))
+        }
         let svg = try Data(contentsOf: URL(fileURLWithPath: dir + "/Reports/cli/figures/accuracy-gflops.svg"))
         #expect(try CLI.run(["report", "--suite", suite, "--db", db, "--reports", dir + "/Reports"]).status == 0)
         #expect(try String(contentsOfFile: table, encoding: .utf8) == before)

@@ -64,8 +64,9 @@ struct DocumentTests {
                 #expect(text.hasPrefix("<?xml"))
             }
         }
-        // index, table2, table1, table4-region, exits, throughput, samples; their CSVs and sweep.csv.
-        #expect(md == 7 && csv == 6)
+        // index, table2, table1, table4-region, exits, throughput, samples; their CSVs,
+        // matched-accuracy.csv (CF-ViT has a baseline) and sweep.csv.
+        #expect(md == 7 && csv == 7)
     }
 
     @Test func linksPointAtGeneratedFiles() throws {
@@ -84,7 +85,7 @@ struct DocumentTests {
         #expect(checked >= 12)
         guard case let .text(index) = files[0].contents else { Issue.record("index is not text"); return }
         #expect(files[0].path == "index.md")
-        #expect(index.contains("![Top-1 against GFLOPs](figures/accuracy-gflops.svg)"))
+        #expect(index.contains("![Top-1 against FLOPs as a share of the baseline's, and Δ top-1](figures/accuracy-gflops.svg)"))
         #expect(index.contains("![Images decided at stage 1 against η](figures/exit-share.svg)"))
         #expect(index.contains("| CF-ViT | 0.50 | 80.50 (+0.50) |"))
     }

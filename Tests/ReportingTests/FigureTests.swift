@@ -44,28 +44,104 @@ private final class SVGCollector: NSObject, XMLParserDelegate {
 
 @Suite("SVG figures")
 struct FigureTests {
-    @Test func accuracyChartIsWellFormedAndHasEverySeries() throws {
-        let svg = SuiteFigures.accuracyVsGFLOPs(Fixture.report).svg()
-        let doc = try #require(SVGCollector.parse(svg), "the SVG does not parse as XML")
-        #expect(doc.elements.first?.name == "svg")
-        #expect(doc.elements.first?.attributes["xmlns"] == "http://www.w3.org/2000/svg")
-        #expect(doc.series(kind: "curve").map(\.name) == ["CF-ViT", "negative GCA"])
-        #expect(doc.series(kind: "curve").map(\.points) == [3, 1])
-        #expect(doc.series(kind: "baseline").map(\.name) == ["DeiT-S"])
-        #expect(doc.series(kind: "paper").map(\.name) == ["DeiT-S — paper (ImageNet)", "CF-ViT — paper (ImageNet)"])
-        #expect(doc.series(kind: "paper").map(\.points) == [1, 2])
-        // Paper points are hollow diamonds: white fill, drawn as paths.
-        let paperMarkers = doc.elements.filter { $0.name == "path" && $0.attributes["fill"] == "#ffffff" }
-        #expect(paperMarkers.count == 3 + 2)  // 3 in the plot, 2 legend samples
-        // The CF-ViT line passes through every sweep point, in η order.
-        let line = try #require(doc.elements.first { $0.name == "polyline" })
-        #expect(line.attributes["points"]?.split(separator: " ").count == 3)
-        // Axis labels, title and legend texts are present; η labels mark the reported points.
-        for text in ["GFLOPs per image (expected, fvcore convention)", "Top-1 accuracy (%)", "DeiT-S", "CF-ViT",
-                     "η 0.50", "η 1.00"] {
+    /// The fixture with paired statistics at η 0.5 and a checkpoint curve on CF-ViT.
+    static var richReport: SuiteReport {
+        var r = Fixture.report
+        let counts = PairedCounts(bothCorrect: 150, onlyModelCorrect: 11, onlyReferenceCorrect: 10, bothWrong: 29)
+        r.models[1].paired = [PairedComparison(reference: "deit-s", relation: "baseline", points: [
+            PairedPoint(eta: 0.5, counts: counts, mcnemarP: 1, low: -0.03, high: 0.04, resamples: 2000, seed: 7),
+        ])]
+        r.models[1].checkpointCurves = [CheckpointCurve(name: "budgeted_batch_classification", points: [
+            CheckpointCurvePointResult(eta: 0, gflops: 1.0, top1: 75.0), CheckpointCurvePointResult(eta: 0.5, gflops: 2.0, top1: 79.0),
+            CheckpointCurvePointResult(eta: 0.99, gflops: 3.6, top1: 80.5),
+        ])]
+        return r
+    }
+
+    @Test func accuracyChartSharesAFLOPsAxisFromZero() throws {
+        let chart = SuiteFigures.accuracyVsFLOPsShare(Self.richReport)
+        #expect(chart.xRange?.lowerBound == 0)
+        #expect(chart.panels.count == 2)
+        let top = chart.panels[0].series, delta = chart.panels[1].series
+        // Measured FLOPs as % of DeiT-S's 4.0 G: 1.0, 2.0, 3.5 G → 25, 50, 87.5; the paper's as % of its 4.6 G.
+        let cf = try #require(top.first { $0.name == "CF-ViT" })
+        #expect(cf.points.map(\.x) == [25, 50, 87.5])
+        let paper = try #require(top.first { $0.name == "CF-ViT — paper: CF-ViT Table 2" })
+        #expect(paper.points.map(\.x) == [100 * 1.8 / 4.6, 100 * 4.0 / 4.6])
+        #expect(top.first { $0.name == "DeiT-S" }?.points.map(\.x) == [100])
+        #expect(top.first { $0.name == "DeiT-S — paper: CF-ViT Table 2" }?.points.map(\.x) == [100])
+        // Δ panel: CF-ViT's top-1 minus DeiT-S's 80.00 %, the paper's minus its 79.8, a zero line.
+        let cfDelta = try #require(delta.first { $0.name == "CF-ViT" })
+        #expect(zip(cfDelta.points.map(\.y), [-7.0, 0.5, 1.0]).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(cfDelta.errorBars.count == 1 && abs(cfDelta.errorBars[1]!.lowerBound + 3) < 1e-9)
+        #expect(zip(try #require(delta.first { $0.name == "CF-ViT — paper: CF-ViT Table 2" }).points.map(\.y), [0.0, 1.0])
+                    .allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(delta.contains { $0.kind == "reference" && $0.points.map(\.y) == [0, 0] && !$0.inLegend })
+        // The checkpoint's own curve, named as such, in both panels.
+        let name = "CF-ViT — from the checkpoint (budgeted_batch_classification)"
+        #expect(top.first { $0.name == name }?.points.map(\.x) == [25, 50, 90])
+        #expect(delta.contains { $0.name == name && $0.kind == "checkpoint" })
+        // Nothing is drawn left of the plot (no negative FLOPs), and the SVG is well formed.
+        let doc = try #require(SVGCollector.parse(chart.svg()), "the SVG does not parse as XML")
+        #expect(doc.elements.filter { $0.name == "g" && $0.attributes["class"] == "panel" }.count == 2)
+        for c in doc.elements where c.name == "circle" {
+            #expect(Double(c.attributes["cx"]!)! >= 72)
+        }
+        #expect(doc.elements.filter { $0.name == "line" && $0.attributes["class"] == "error-bar" }.count == 1)
+        // The fixture's ablation variant has no baseline (nor its main row): the Δ axis says "reference".
+        for text in ["Top-1 accuracy (%)", "Δ top-1 vs reference (pp)", "η 0.50", "η 1.00", name] {
             #expect(doc.texts.contains(text), "missing text \(text)")
         }
-        #expect(doc.elements.contains { $0.name == "g" && $0.attributes["class"] == "grid" })
+    }
+
+    /// The boxes of the drawn η labels (all six characters wide, "η 0.50").
+    private static func labelBoxes(_ doc: SVGCollector) -> [LabelPlacer.Box] {
+        var boxes: [LabelPlacer.Box] = []
+        for e in doc.elements where e.name == "text" && e.attributes["class"] == "point-label" {
+            let x = Double(e.attributes["x"] ?? "") ?? .nan
+            let y = Double(e.attributes["y"] ?? "") ?? .nan
+            boxes.append(LabelPlacer.box(text: "η 0.00", x: x, y: y))
+        }
+        return boxes
+    }
+
+    @Test func officialSweepPointsAreOverlaidAsTheirOwnSeries() throws {
+        var r = Fixture.report
+        for (eta, g, t) in [(0.0, 1.100, 75.484), (0.3, 1.411, 77.788), (0.63, 2.198, 80.408), (0.7, 2.408, 80.602), (0.99, 4.0, 80.78)] {
+            r.paper.append(PaperNumber(model: "cf-vit", eta: eta, top1: t, gflops: g, source: "CF-ViT draw_picture.ipynb"))
+        }
+        let chart = SuiteFigures.accuracyVsFLOPsShare(r)
+        let sweep = try #require(chart.panels[0].series.first { $0.name == "CF-ViT — official η sweep: CF-ViT draw_picture.ipynb" })
+        #expect(sweep.kind == "paper" && sweep.marker == .triangle && sweep.points.count == 5)
+        #expect(abs(sweep.points[0].x - 100 * 1.1 / 4.6) < 1e-9 && sweep.labels.isEmpty)
+        #expect(chart.panels[0].series.contains { $0.name == "CF-ViT — paper: CF-ViT Table 2" })
+    }
+
+    @Test func pointLabelsNeverOverlap() throws {
+        // 40 labelled points packed into a corner: some labels must be dropped, none may overlap.
+        var points: [(x: Double, y: Double)] = []
+        for i in 0..<40 {
+            let x: Double = 10 + Double(i) * 0.2
+            let y: Double = 50 + Double(i % 5) * 0.3
+            points.append((x, y))
+        }
+        let labels = Dictionary(uniqueKeysWithValues: (0..<40).map { ($0, "η 0." + String(format: "%02d", $0)) })
+        let chart = Chart(title: "t", xLabel: "x", yLabel: "y",
+                          series: [Chart.Series(name: "s", points: points, line: true, marker: .circle, color: 0,
+                                                labels: labels, kind: "curve")],
+                          xRange: 0...100, yRange: 0...100)
+        let doc = try #require(SVGCollector.parse(chart.svg()))
+        let boxes = Self.labelBoxes(doc)
+        #expect(boxes.count > 3 && boxes.count < 40)
+        for i in boxes.indices {
+            for j in boxes.indices where j > i { #expect(!boxes[i].overlaps(boxes[j]), "labels \(i) and \(j) overlap") }
+            #expect(boxes[i].x0 >= 72 && boxes[i].x1 <= 72 + 560)
+        }
+        // The real figure too.
+        let real = try #require(SVGCollector.parse(SuiteFigures.accuracyVsFLOPsShare(Self.richReport).svg()))
+        let placed = Self.labelBoxes(real)
+        #expect(!placed.isEmpty)
+        for i in placed.indices { for j in placed.indices where j > i { #expect(!placed[i].overlaps(placed[j])) } }
     }
 
     @Test func pointsLandWhereTheAxesSayTheyAre() throws {
@@ -98,8 +174,8 @@ struct FigureTests {
     }
 
     @Test func sameInputSameBytes() {
-        let a = SuiteFigures.accuracyVsGFLOPs(Fixture.report).svg()
-        let b = SuiteFigures.accuracyVsGFLOPs(Fixture.report).svg()
+        let a = SuiteFigures.accuracyVsFLOPsShare(Fixture.report).svg()
+        let b = SuiteFigures.accuracyVsFLOPsShare(Fixture.report).svg()
         #expect(a == b)
         #expect(!a.contains("nan") && !a.contains("inf"))
     }

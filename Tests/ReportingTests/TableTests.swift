@@ -66,7 +66,7 @@ struct TableTests {
         let b = String(repeating: "b", count: 64)
         #expect(data[2] == "cf-vit,80.500,19.500,94.000,6.000,22.20,224,0.875,bicubic,,0.50,2.0000,0.600000,200,"
                 + "74.456,85.394,89.807,96.535,73.000,81.000,18.80,8,2,79.8,1.8,4903,75.5,80.8,"
-                + "CF-ViT Table 2; CF-ViT Table 4,\(b),abc1234")
+                + "CF-ViT Table 2; CF-ViT Table 4,,,,,,,,\(b),abc1234")   // no paired statistics in the fixture
         #expect(data[4].hasPrefix("cf-vit-neg,75.000,25.000,92.500,7.500,,,,,neg-gca,1.00,3.5000,0.000000,200,68.566,80.492,"))
     }
 

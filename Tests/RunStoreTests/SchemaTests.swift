@@ -8,7 +8,7 @@ import RunStore
         let store = try RunStore.open(at: dir.path("new/results.sqlite"), access: .readWrite())
         let db = store.database
         #expect(try db.userVersion() == Schema.currentVersion)
-        #expect(Schema.currentVersion == 1)
+        #expect(Schema.currentVersion == 2)
         #expect(try db.scalar("PRAGMA application_id") == .integer(Int64(Schema.applicationID)))
         #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
         #expect(try db.scalar("PRAGMA foreign_keys") == .integer(1))
@@ -16,11 +16,13 @@ import RunStore
             $0.string(0)
         })
         for table in ["datasets", "runs", "run_sessions", "images", "run_skips", "stage_outputs",
-                      "selections", "sweep_points", "throughput"] {
+                      "selections", "sweep_points", "throughput", "comparisons", "paired_stats",
+                      "checkpoint_curves"] {
             #expect(objects.contains("table \(table)"), "table \(table)")
         }
         for view in ["image_exits", "early_exit_errors", "class_accuracy", "stage_accuracy",
-                     "image_regions", "selected_cells", "run_overview", "latest_complete_runs"] {
+                     "image_regions", "selected_cells", "run_overview", "latest_complete_runs",
+                     "matched_accuracy"] {
             #expect(objects.contains("view \(view)"), "view \(view)")
         }
         // Every view compiles against the tables (an empty store gives empty results).
@@ -31,7 +33,7 @@ import RunStore
         store.close()
         // Reopening migrates nothing and keeps the version.
         let again = try RunStore.open(at: dir.path("new/results.sqlite"), access: .readOnly)
-        #expect(try again.database.userVersion() == 1)
+        #expect(try again.database.userVersion() == 2)
     }
 
     /// A synthetic two-version history: a store written by the "older build" (v1 only) is
@@ -100,7 +102,7 @@ import RunStore
             #expect {
                 try RunStore.open(at: path, access: access)
             } throws: { error in
-                "\(error)".contains("schema version 2") && "\(error)".contains("Update repro")
+                "\(error)".contains("schema version \(Schema.currentVersion + 1)") && "\(error)".contains("Update repro")
             }
         }
     }

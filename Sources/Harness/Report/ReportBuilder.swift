@@ -54,9 +54,23 @@ public struct ReportBuilder {
             throughputRuns.first.flatMap { r in (try? store.throughput(of: r.id))?.first }
                 .map { ThroughputSetting(batchSize: $0.batchSize, threads: $0.threads) }
         } ?? nil
+        for pair in RunComparisons.pairs(suite) {
+            guard let run = runs[pair.model.name], let ref = runs[pair.reference],
+                  let k = models.firstIndex(where: { $0.name == pair.model.name }) else { continue }
+            let stats = try RunComparisons.stats(pair, run: run, ref: ref, suite: suite, store: store)
+            guard !stats.isEmpty else { continue }
+            models[k].paired.append(PairedComparison(reference: pair.reference, relation: pair.relation.rawValue, points: stats.map {
+                PairedPoint(eta: $0.eta, counts: $0.counts, mcnemarP: $0.mcnemarP, low: $0.bootstrapLow, high: $0.bootstrapHigh,
+                            resamples: $0.resamples, seed: $0.seed)
+            }))
+        }
+        // The bundled suites evaluate the generated set: say so wherever a claim is judged.
+        let synthetic = suite.dataset.synth != nil
+            && runs.values.allSatisfy { $0.provenance.datasetPath.hasSuffix(suite.dataset.path) }
         let report = SuiteReport(provenance: provenance, title: suite.description, etas: suite.eta, models: models,
                                  paper: suite.paper ?? [], table1: suite.table1, tables: suite.tables ?? [],
-                                 throughputSetting: setting, paperLabel: suite.paperLabel ?? "paper (ImageNet)")
+                                 throughputSetting: setting, paperLabel: suite.paperLabel ?? "paper (ImageNet)",
+                                 claims: suite.claims ?? [], syntheticData: synthetic)
         return (report, runs)
     }
 
@@ -87,10 +101,17 @@ public struct ReportBuilder {
                              imagesTimed: $0.imagesTimed, warmupBatches: $0.warmupBatches, timerCovers: $0.timerCovers)
         } ?? []
         let params = KeyMap.layout(for: spec).reduce(0) { $0 + $1.shape.reduce(1, *) }
+        let stored = try store.checkpointCurves(of: run.id)
+        let curves = [CheckpointCurvePoint.Curve.budgeted, .anytime].compactMap { kind -> CheckpointCurve? in
+            let points = stored.filter { $0.curve == kind }
+            return points.isEmpty ? nil : CheckpointCurve(name: kind.rawValue, points: points.map {
+                CheckpointCurvePointResult(eta: $0.eta, gflops: $0.gflops, top1: 100 * $0.top1)
+            })
+        }
         return ModelResult(name: m.name, label: m.label, variant: m.from == nil ? "" : (m.from ?? ""), baseline: m.baseline,
                            stages: stages, sweep: sweep, throughput: throughput, reportEtas: m.eta ?? suite.eta,
                            paramCount: params, imageSize: pre.imageSize, cropPct: pre.cropPct,
                            interpolation: pre.interpolation.rawValue, weightsSHA256: run.provenance.weightsSHA256,
-                           gitRevision: run.provenance.gitRevision)
+                           gitRevision: run.provenance.gitRevision, checkpointCurves: curves)
     }
 }

@@ -38,6 +38,8 @@ struct AccuracyRun: RowRun {
             progress.stop()
             try store.finishRun(runID, status: .complete, notes: notes)
             _ = try store.computeSweep(for: runID, etas: Sweep.defaultEtas + row.etas)
+            let curves = CheckpointCurves.parse(model.checkpointExtras)
+            if !curves.isEmpty { try store.recordCheckpointCurves(curves, for: runID) }
         } catch {
             progress.finish()
             throw RunEnding.record(error, run: runID, model: row.model.name, baseNotes: notes, store: store,

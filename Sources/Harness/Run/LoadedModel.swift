@@ -17,6 +17,9 @@ public final class LoadedModel {
     public let flops: [Int]
     /// Warnings to show the user (e.g. checkpoint FLOPs constants that differ from the counter).
     public private(set) var warnings: [String] = []
+    /// The checkpoint's non-tensor entries (`flop`, `anytime_classification`, …; see
+    /// CheckpointCurves for the curves an official .pth carries).
+    public let checkpointExtras: [String: CheckpointValue]
 
     enum Engine {
         case vit(VisionTransformer)
@@ -64,6 +67,7 @@ public final class LoadedModel {
         } catch {
             throw SuiteError("weights \(weights) do not fit model '\(name)':\n\(error)")
         }
+        checkpointExtras = stateDict.extras
         checkDeclaredFLOPs(stateDict)
     }
 

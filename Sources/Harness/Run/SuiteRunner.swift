@@ -52,6 +52,11 @@ public enum SuiteRunner {
                 outcome.accuracyRuns[row.model.name] = try run.run()
             }
         }
+        // Paired statistics of each row against its baseline / main row, before the throughput
+        // runs: those time the matched-accuracy η, which come from the same stored sweeps.
+        if plan.options.shard == nil {
+            try RunComparisons.record(suite: plan.suite, store: store)
+        }
         if plan.options.mode != .accuracy, plan.options.shard == nil {
             for row in plan.rows {
                 try plan.options.stop?.check()
@@ -147,7 +152,7 @@ public enum Reports {
         let written = try ReportWriter.write(built.report, samples: samples, to: folder)
         let main = Table2.render(built.report)
         // The top-level copy sits one folder up: point its figure links into the suite folder.
-        let text = main.markdownDocument(built.report.provenance)
+        let text = main.markdownDocument(built.report.provenance) + ReportDocuments.table2Supplement(built.report)
             + "\nAll documents of this suite: [\(suite.name)/index.md](\(suite.name)/index.md)\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("\(suite.name).md")), options: .atomic)
         try Data(main.csv.render().utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("\(suite.name).csv")), options: .atomic)

@@ -23,6 +23,8 @@ public struct Suite: Codable, Equatable {
     public var paper: [PaperNumber]?
     /// Label of the paper columns, e.g. "paper (ImageNet)".
     public var paperLabel: String?
+    /// The papers' claims about these rows, checked in the report (claims table).
+    public var claims: [Claim]?
 
     public struct DatasetSpec: Codable, Equatable {
         /// A folder, relative to the project root or absolute.
@@ -56,7 +58,7 @@ public struct Suite: Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, include, dataset, models, eta, throughput, tables, table1, paper
+        case name, description, include, dataset, models, eta, throughput, tables, table1, paper, claims
         case paperLabel = "paper_label"
     }
 }

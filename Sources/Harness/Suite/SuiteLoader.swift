@@ -117,6 +117,12 @@ public enum SuiteLoader {
         for p in suite.paper ?? [] where !names.contains(p.model) {
             problems.append("paper number for unknown model '\(p.model)'")
         }
+        for c in suite.claims ?? [] {
+            if !names.contains(c.model) { problems.append("claim '\(c.id)' is about unknown model '\(c.model)'") }
+            if c.quantity != .flopsReductionAtMatchedAccuracy && c.quantity != .speedupAtMatchedAccuracy && c.eta == nil {
+                problems.append("claim '\(c.id)': quantity '\(c.quantity.rawValue)' needs an eta")
+            }
+        }
         if !problems.isEmpty { throw SuiteError("\(file): " + problems.joined(separator: "; ")) }
     }
 

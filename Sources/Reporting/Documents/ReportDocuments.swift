@@ -52,7 +52,16 @@ public enum ReportDocuments {
         let hasTwoStage = report.models.contains(where: \.isTwoStage)
 
         let table2 = Table2.render(report)
-        addTable(table2, "\n![Top-1 against GFLOPs](\(accuracyFigure))\n")
+        addTable(table2, "\n![Top-1 against FLOPs as a share of the baseline's, and Δ top-1](\(accuracyFigure))\n" + table2Supplement(report))
+        if !MatchedAccuracyTable.rows(report).isEmpty {
+            let t = MatchedAccuracyTable.render(report)
+            files.append(ReportFile(path: t.id + ".csv", contents: .text(t.csv.render())))
+            contents.append("- [\(t.title)](table2.md) ([CSV](\(t.id).csv))")
+        }
+        if let t = ClaimsTable.render(report) {
+            files.append(ReportFile(path: t.id + ".csv", contents: .text(t.csv.render())))
+            contents.append("- [\(t.title)](table2.md) ([CSV](\(t.id).csv))")
+        }
         if let spec = report.table1 { addTable(try Table1.render(spec, report: report)) }
         for spec in report.tables { addTable(try SpecTable.render(spec, report: report)) }
         if hasTwoStage {
@@ -67,7 +76,7 @@ public enum ReportDocuments {
         }
         files.append(ReportFile(path: "sweep.csv", contents: .text(ResultCSV.sweep(report).render())))
         contents.append("- [Every sweep point of every model](sweep.csv) (CSV)")
-        files.append(ReportFile(path: accuracyFigure, contents: .text(SuiteFigures.accuracyVsGFLOPs(report).svg())))
+        files.append(ReportFile(path: accuracyFigure, contents: .text(SuiteFigures.accuracyVsFLOPsShare(report).svg())))
         if hasTwoStage {
             files.append(ReportFile(path: exitShareFigure, contents: .text(SuiteFigures.exitShareVsEta(report).svg())))
         }
@@ -78,13 +87,26 @@ public enum ReportDocuments {
 
         var index = "# " + (report.title ?? "Suite \(provenance.suite)") + "\n\n" + provenance.markdown()
         index += "## Contents\n\n" + contents.joined(separator: "\n") + "\n\n"
-        index += "## Top-1 against GFLOPs\n\n![Top-1 against GFLOPs](\(accuracyFigure))\n\n"
+        index += "## Top-1 against FLOPs\n\n![Top-1 against FLOPs as a share of the baseline's, and Δ top-1](\(accuracyFigure))\n\n"
         index += table2.markdownSection(level: 2)
         if hasTwoStage {
             index += "\n## Images decided at stage 1\n\n![Images decided at stage 1 against η](\(exitShareFigure))\n"
         }
         files.insert(ReportFile(path: "index.md", contents: .text(index)), at: 0)
         return files
+    }
+
+    /// What follows Table 2 in its document: the matched-accuracy operating points and the
+    /// claims table (each only when the suite has something to show).
+    public static func table2Supplement(_ report: SuiteReport) -> String {
+        var out = ""
+        if !MatchedAccuracyTable.rows(report).isEmpty {
+            out += "\n" + MatchedAccuracyTable.render(report).markdownSection(level: 2)
+        }
+        if let claims = ClaimsTable.render(report) {
+            out += "\n" + claims.markdownSection(level: 2)
+        }
+        return out
     }
 
     static func sampleFiles(_ samples: [OverlaySample], provenance: ReportProvenance,

@@ -25,10 +25,15 @@ public struct Chart: Equatable {
         public var labels: [Int: String]
         /// `data-kind` of the group ("curve", "baseline", "paper").
         public var kind: String
+        /// Vertical interval drawn through a point (e.g. a paired 95% interval), keyed by index.
+        public var errorBars: [Int: ClosedRange<Double>]
+        /// Leave the series out of the legend (reference lines).
+        public var inLegend: Bool
 
         public init(name: String, points: [(x: Double, y: Double)], line: Bool, marker: Marker,
                     markerIndices: [Int]? = nil, hollow: Bool = false, dashed: Bool = false, color: Int,
-                    labels: [Int: String] = [:], kind: String) {
+                    labels: [Int: String] = [:], kind: String, errorBars: [Int: ClosedRange<Double>] = [:],
+                    inLegend: Bool = true) {
             self.name = name
             self.points = points
             self.line = line
@@ -39,13 +44,15 @@ public struct Chart: Equatable {
             self.color = color
             self.labels = labels
             self.kind = kind
+            self.errorBars = errorBars
+            self.inLegend = inLegend
         }
 
         public static func == (a: Series, b: Series) -> Bool {
             a.name == b.name && a.points.map(\.x) == b.points.map(\.x) && a.points.map(\.y) == b.points.map(\.y)
                 && a.line == b.line && a.marker == b.marker && a.markerIndices == b.markerIndices
                 && a.hollow == b.hollow && a.dashed == b.dashed && a.color == b.color && a.labels == b.labels
-                && a.kind == b.kind
+                && a.kind == b.kind && a.errorBars == b.errorBars && a.inLegend == b.inLegend
         }
     }
 
@@ -87,28 +94,52 @@ public struct Chart: Equatable {
         return AxisTicks.nice(lo - pad, hi + pad)
     }
 
+    /// Left margin of the plot area (tick labels and the y label sit in it).
+    static let left = 72.0
+
+    func legendWidth(_ names: [String]) -> Double {
+        // DejaVu Sans at 12 px averages about 7 px per character; err on the wide side.
+        max(120, 44 + Double(names.map(\.count).max() ?? 0) * 7.6)
+    }
+
     public func svg() -> String {
         let xt = ticks(series.flatMap { $0.points.map(\.x) }, fixed: xRange)
-        let yt = ticks(series.flatMap { $0.points.map(\.y) }, fixed: yRange)
-        let left = 72.0, top = 48.0, bottom = 56.0
-        // DejaVu Sans at 12 px averages about 7 px per character; err on the wide side.
-        let legendTextWidth = Double(series.map(\.name.count).max() ?? 0) * 7.6
-        let legendWidth = max(120, 44 + legendTextWidth)
+        let left = Self.left, top = 48.0, bottom = 56.0
+        let legendWidth = legendWidth(series.filter(\.inLegend).map(\.name))
         let width = left + plotWidth + 24 + legendWidth + 12
         let height = top + plotHeight + bottom
-        let n = SVGBuilder.number
-        func px(_ x: Double) -> Double { left + (x - xt.lower) / (xt.upper - xt.lower) * plotWidth }
-        func py(_ y: Double) -> Double { top + plotHeight - (y - yt.lower) / (yt.upper - yt.lower) * plotHeight }
-
         var b = SVGBuilder()
+        Self.header(&b, width: width, height: height, title: title, titleX: left + plotWidth / 2)
+        drawPanel(&b, top: top, xt: xt)
+        b.element("text", [("class", "x-label"), ("x", SVGBuilder.number(left + plotWidth / 2)),
+                           ("y", SVGBuilder.number(height - 12)), ("text-anchor", "middle")], text: xLabel)
+        Self.legend(&b, series: series, x: left + plotWidth + 24, top: top, width: legendWidth)
+        b.close("svg")
+        return b.text
+    }
+
+    /// The SVG root, background and title.
+    static func header(_ b: inout SVGBuilder, width: Double, height: Double, title: String, titleX: Double) {
+        let n = SVGBuilder.number
         b.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         b.open("svg", [("xmlns", "http://www.w3.org/2000/svg"), ("version", "1.1"),
                        ("width", n(width)), ("height", n(height)), ("viewBox", "0 0 \(n(width)) \(n(height))"),
                        ("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"), ("font-size", "12")])
         b.element("title", [], text: title)
         b.empty("rect", [("x", "0"), ("y", "0"), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff")])
-        b.element("text", [("x", n(left + plotWidth / 2)), ("y", "24"), ("text-anchor", "middle"),
+        b.element("text", [("x", n(titleX)), ("y", "24"), ("text-anchor", "middle"),
                            ("font-size", "15"), ("font-weight", "bold")], text: title)
+    }
+
+    /// Grid, axes, tick labels, the y label, and the series of this chart, in the plot area
+    /// whose top edge is at `top` (the x ticks are given so stacked panels share them).
+    func drawPanel(_ b: inout SVGBuilder, top: Double, xt: AxisTicks) {
+        let yt = ticks(series.flatMap { s in s.points.map(\.y) + s.errorBars.values.flatMap { [$0.lowerBound, $0.upperBound] } },
+                       fixed: yRange)
+        let left = Self.left
+        let n = SVGBuilder.number
+        func px(_ x: Double) -> Double { left + (x - xt.lower) / (xt.upper - xt.lower) * plotWidth }
+        func py(_ y: Double) -> Double { top + plotHeight - (y - yt.lower) / (yt.upper - yt.lower) * plotHeight }
 
         // Grid and ticks.
         b.open("g", [("class", "grid"), ("stroke", "#e0e0e0"), ("stroke-width", "1")])
@@ -130,54 +161,72 @@ public struct Chart: Equatable {
             b.element("text", [("x", n(left - 8)), ("y", n(py(v) + 4)), ("text-anchor", "end")], text: yt.label(v))
         }
         b.close("g")
-        b.element("text", [("class", "x-label"), ("x", n(left + plotWidth / 2)), ("y", n(height - 12)),
-                           ("text-anchor", "middle")], text: xLabel)
         b.element("text", [("class", "y-label"), ("x", "18"), ("y", n(top + plotHeight / 2)), ("text-anchor", "middle"),
                            ("transform", "rotate(-90 18 \(n(top + plotHeight / 2)))")], text: yLabel)
 
-        // Series: lines first, then markers and labels on top of every line.
+        // Series: lines first, then error bars, markers and labels on top of every line.
         for s in series where s.line && s.points.count > 1 {
             b.open("g", [("class", "series-line"), ("data-series", s.name)])
             var attrs = [("points", s.points.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")),
-                         ("fill", "none"), ("stroke", Self.color(s.color)), ("stroke-width", "2"),
+                         ("fill", "none"), ("stroke", Self.color(s.color)), ("stroke-width", s.kind == "reference" ? "1" : "2"),
                          ("stroke-linejoin", "round")]
             if s.dashed { attrs.append(("stroke-dasharray", "6 4")) }
             b.empty("polyline", attrs)
             b.close("g")
         }
+        var markerPoints: [(x: Double, y: Double)] = []
+        for s in series where s.marker != .none {
+            for i in s.markerIndices ?? Array(s.points.indices) where s.points.indices.contains(i) {
+                markerPoints.append((px(s.points[i].x), py(s.points[i].y)))
+            }
+        }
+        var placer = LabelPlacer(plot: .init(x0: left, y0: top, x1: left + plotWidth, y1: top + plotHeight),
+                                 markers: markerPoints)
         for s in series {
             b.open("g", [("class", "series"), ("data-series", s.name), ("data-kind", s.kind),
                          ("data-points", String(s.points.count))])
+            for i in s.errorBars.keys.sorted() where s.points.indices.contains(i) {
+                let r = s.errorBars[i]!, x = n(px(s.points[i].x))
+                b.empty("line", [("class", "error-bar"), ("x1", x), ("y1", n(py(r.lowerBound))), ("x2", x), ("y2", n(py(r.upperBound))),
+                                 ("stroke", Self.color(s.color)), ("stroke-width", "1.5")])
+            }
             let indices = s.markerIndices ?? Array(s.points.indices)
             for i in indices where s.points.indices.contains(i) {
                 Self.marker(&b, s.marker, x: px(s.points[i].x), y: py(s.points[i].y), color: Self.color(s.color), hollow: s.hollow)
             }
-            for i in s.labels.keys.sorted() where s.points.indices.contains(i) {
-                b.element("text", [("x", n(px(s.points[i].x) + 7)), ("y", n(py(s.points[i].y) - 7)),
-                                   ("font-size", "10"), ("fill", Self.color(s.color))], text: s.labels[i]!)
-            }
             b.close("g")
         }
+        // Labels last, so that no later line or marker is drawn over one.
+        b.open("g", [("class", "point-labels")])
+        for s in series {
+            for i in s.labels.keys.sorted() where s.points.indices.contains(i) {
+                guard let at = placer.place(s.labels[i]!, at: px(s.points[i].x), py(s.points[i].y)) else { continue }
+                b.element("text", [("class", "point-label"), ("x", n(at.x)), ("y", n(at.y)),
+                                   ("font-size", "10"), ("fill", Self.color(s.color))], text: s.labels[i]!)
+            }
+        }
+        b.close("g")
+    }
 
-        // Legend.
-        let lx = left + plotWidth + 24
+    /// The legend box: one line per series shown in it, top to bottom.
+    static func legend(_ b: inout SVGBuilder, series all: [Series], x lx: Double, top: Double, width: Double) {
+        let n = SVGBuilder.number
+        let series = all.filter(\.inLegend)
         b.open("g", [("class", "legend")])
-        b.empty("rect", [("x", n(lx)), ("y", n(top)), ("width", n(legendWidth)),
+        b.empty("rect", [("x", n(lx)), ("y", n(top)), ("width", n(width)),
                          ("height", n(Double(series.count) * 20 + 12)), ("fill", "#ffffff"), ("stroke", "#bbbbbb")])
         for (i, s) in series.enumerated() {
             let y = top + 16 + Double(i) * 20
             if s.line {
                 var attrs = [("x1", n(lx + 8)), ("y1", n(y)), ("x2", n(lx + 34)), ("y2", n(y)),
-                             ("stroke", Self.color(s.color)), ("stroke-width", "2")]
+                             ("stroke", color(s.color)), ("stroke-width", "2")]
                 if s.dashed { attrs.append(("stroke-dasharray", "6 4")) }
                 b.empty("line", attrs)
             }
-            Self.marker(&b, s.marker, x: lx + 21, y: y, color: Self.color(s.color), hollow: s.hollow)
+            marker(&b, s.marker, x: lx + 21, y: y, color: color(s.color), hollow: s.hollow)
             b.element("text", [("x", n(lx + 42)), ("y", n(y + 4))], text: s.name)
         }
         b.close("g")
-        b.close("svg")
-        return b.text
     }
 
     static func marker(_ b: inout SVGBuilder, _ shape: Marker, x: Double, y: Double, color: String, hollow: Bool) {

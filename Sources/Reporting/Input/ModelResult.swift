@@ -30,12 +30,17 @@ public struct ModelResult: Codable, Equatable, Sendable {
     public var weightsSHA256: String?
     /// Git revision of this row's run when it differs from the provenance header's.
     public var gitRevision: String?
+    /// Paired statistics against the rows this one is compared with (its baseline, the main
+    /// row of a variant), per η.
+    public var paired: [PairedComparison]
+    /// Curves the row's checkpoint file carries (empty for the bundled safetensors models).
+    public var checkpointCurves: [CheckpointCurve]
 
     public init(name: String, label: String? = nil, variant: String = "", baseline: String? = nil,
                 stages: [StageSummary], sweep: [SweepPointResult], throughput: [ThroughputResult] = [],
                 reportEtas: [Double]? = nil, paramCount: Int? = nil, imageSize: Int? = nil,
                 cropPct: Double? = nil, interpolation: String? = nil, weightsSHA256: String? = nil,
-                gitRevision: String? = nil) {
+                gitRevision: String? = nil, paired: [PairedComparison] = [], checkpointCurves: [CheckpointCurve] = []) {
         self.name = name
         self.label = label
         self.variant = variant
@@ -50,6 +55,8 @@ public struct ModelResult: Codable, Equatable, Sendable {
         self.interpolation = interpolation
         self.weightsSHA256 = weightsSHA256
         self.gitRevision = gitRevision
+        self.paired = paired
+        self.checkpointCurves = checkpointCurves
     }
 
     public var displayName: String { label ?? name }
@@ -59,6 +66,7 @@ public struct ModelResult: Codable, Equatable, Sendable {
         case name, label, variant, baseline, stages, sweep, throughput
         case reportEtas = "report_etas", paramCount = "param_count", imageSize = "img_size"
         case cropPct = "crop_pct", interpolation, weightsSHA256 = "weights_sha256", gitRevision = "git_rev"
+        case paired, checkpointCurves = "checkpoint_curves"
     }
 
     public init(from decoder: Decoder) throws {
@@ -77,6 +85,8 @@ public struct ModelResult: Codable, Equatable, Sendable {
         interpolation = try c.decodeIfPresent(String.self, forKey: .interpolation)
         weightsSHA256 = try c.decodeIfPresent(String.self, forKey: .weightsSHA256)
         gitRevision = try c.decodeIfPresent(String.self, forKey: .gitRevision)
+        paired = try c.decodeIfPresent([PairedComparison].self, forKey: .paired) ?? []
+        checkpointCurves = try c.decodeIfPresent([CheckpointCurve].self, forKey: .checkpointCurves) ?? []
     }
 }
 

@@ -18,11 +18,16 @@ public struct SuiteReport: Codable, Equatable, Sendable {
     public var throughputSetting: ThroughputSetting?
     /// Header of the paper columns, naming the conditions the paper measured under.
     public var paperLabel: String
+    /// The papers' claims to check against the measured rows (suite data).
+    public var claims: [Claim]
+    /// The data is the bundled synthetic set (claims about absolute ImageNet numbers are then
+    /// not measurable, and the report says so).
+    public var syntheticData: Bool
 
     public init(provenance: ReportProvenance, title: String? = nil, etas: [Double],
                 models: [ModelResult], paper: [PaperNumber] = [], table1: Table1Spec? = nil,
                 tables: [TableSpec] = [], throughputSetting: ThroughputSetting? = nil,
-                paperLabel: String = "paper (ImageNet)") {
+                paperLabel: String = "paper (ImageNet)", claims: [Claim] = [], syntheticData: Bool = false) {
         self.provenance = provenance
         self.title = title
         self.etas = etas
@@ -32,11 +37,14 @@ public struct SuiteReport: Codable, Equatable, Sendable {
         self.tables = tables
         self.throughputSetting = throughputSetting
         self.paperLabel = paperLabel
+        self.claims = claims
+        self.syntheticData = syntheticData
     }
 
     enum CodingKeys: String, CodingKey {
         case provenance, title, etas, models, paper, table1, tables
-        case throughputSetting = "throughput_setting", paperLabel = "paper_label"
+        case throughputSetting = "throughput_setting", paperLabel = "paper_label", claims
+        case syntheticData = "synthetic_data"
     }
 
     public init(from decoder: Decoder) throws {
@@ -50,6 +58,8 @@ public struct SuiteReport: Codable, Equatable, Sendable {
         tables = try c.decodeIfPresent([TableSpec].self, forKey: .tables) ?? []
         throughputSetting = try c.decodeIfPresent(ThroughputSetting.self, forKey: .throughputSetting)
         paperLabel = try c.decodeIfPresent(String.self, forKey: .paperLabel) ?? "paper (ImageNet)"
+        claims = try c.decodeIfPresent([Claim].self, forKey: .claims) ?? []
+        syntheticData = try c.decodeIfPresent(Bool.self, forKey: .syntheticData) ?? false
     }
 
     public func model(named name: String) -> ModelResult? {

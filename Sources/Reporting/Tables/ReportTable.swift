@@ -9,13 +9,16 @@ public struct ReportTable: Equatable {
     /// Lines printed under the table (units, what the arrows mean, where paper numbers come from).
     public var notes: [String]
     public var csv: CSVTable
+    /// A paragraph printed between the heading and the table (nil: none).
+    public var intro: String?
 
-    public init(id: String, title: String, table: MarkdownTable, notes: [String], csv: CSVTable) {
+    public init(id: String, title: String, table: MarkdownTable, notes: [String], csv: CSVTable, intro: String? = nil) {
         self.id = id
         self.title = title
         self.table = table
         self.notes = notes
         self.csv = csv
+        self.intro = intro
     }
 
     /// The table and its notes, under a heading of the given level.
@@ -29,7 +32,8 @@ public struct ReportTable: Equatable {
     }
 
     private func body() -> String {
-        var out = table.render()
+        var out = intro.map { $0 + "\n\n" } ?? ""
+        out += table.render()
         if !notes.isEmpty {
             out += "\n" + notes.map { "- " + $0 + "\n" }.joined()
         }

@@ -13,6 +13,9 @@ public enum ResultCSV {
         "stage1_top1", "stage2_top1",
         "throughput", "throughput_batch", "throughput_threads",
         "paper_top1", "paper_gflops", "paper_throughput", "paper_stage1_top1", "paper_stage2_top1", "paper_source",
+        // Paired statistics against the row's baseline at this eta (empty where not recorded).
+        "paired_reference", "delta_top1", "delta_ci_low", "delta_ci_high", "mcnemar_p",
+        "only_model_correct", "only_reference_correct",
         "weights_sha256", "git_rev",
     ]
 
@@ -68,6 +71,12 @@ public enum ResultCSV {
         r += [paperField(.top1), paperField(.gflops), paperField(.throughput),
               paperField(.stage1Top1), paperField(.stage2Top1)]
         r.append(sources.joined(separator: "; "))
+        if let b = model.baseline, let pp = model.paired(against: b)?.point(at: model.isTwoStage ? eta : nil) {
+            r += [b, Fixed.string(pp.deltaPoints, 3), Fixed.string(100 * pp.low, 3), Fixed.string(100 * pp.high, 3),
+                  Cell.pValueCSV(pp.mcnemarP), String(pp.counts.onlyModelCorrect), String(pp.counts.onlyReferenceCorrect)]
+        } else {
+            r += ["", "", "", "", "", "", ""]
+        }
         r += [model.weightsSHA256 ?? "", model.gitRevision ?? report.provenance.gitRevision]
         return r
     }

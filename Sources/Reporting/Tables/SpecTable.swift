@@ -33,9 +33,22 @@ public enum SpecTable {
             }
         }
 
+        // A variant against the row it varies, on the same images at the row's η.
+        func variantPair(_ m: ModelResult, _ eta: Double?) -> (main: ModelResult, point: PairedPoint)? {
+            guard !m.variant.isEmpty, let main = report.model(named: m.variant),
+                  let p = m.paired(against: main.name)?.point(at: eta) else { return nil }
+            return (main, p)
+        }
+        let showPaired = resolved.contains { variantPair($0.model, $0.eta) != nil }
+        if showPaired {
+            headers += ["Δ top-1 vs main row (pp) [paired 95% CI]", "McNemar p"]
+            align += [.right, .right]
+        }
+
         var table = MarkdownTable(headers: headers, alignments: align)
         var sources = PaperSources()
         var csv = CSVTable(comments: report.provenance.csvComments() + [spec.title], columns: ["label"] + ResultCSV.columns)
+        var pairedStat: PairedPoint?
         for (row, m, eta) in resolved {
             csv.append([row.label ?? m.displayName] + ResultCSV.row(report, m, eta: eta, paper: showPaper))
             var cells = [row.label ?? m.displayName]
@@ -53,10 +66,22 @@ public enum SpecTable {
                     }
                 }
             }
+            if showPaired {
+                if let (_, p) = variantPair(m, eta) {
+                    cells += [Cell.pairedDelta(p), Cell.pValue(p.mcnemarP)]
+                    pairedStat = pairedStat ?? p
+                } else {
+                    cells += [Cell.missing, Cell.missing]
+                }
+            }
             table.append(cells)
         }
         var notes: [String] = []
         if let note = spec.note { notes.append(note) }
+        if let p = pairedStat {
+            notes.append("Δ top-1 vs main row: a variant's top-1 with early exit at the row's η minus that of the row it varies, on the same images. "
+                + PairedNote.line(resamples: p.resamples, seed: p.seed))
+        }
         if spec.columns.contains(where: \.isAccuracy) {
             notes.append("Accuracies in %; 95% CI: Wilson score interval. Stage-1 / stage-2 top-1: every image through that stage (early exit off).")
         }

@@ -32,8 +32,18 @@ public enum Table2 {
         let paperTop1 = hasPaper(.top1), paperGFLOPs = hasPaper(.gflops), paperTP = hasPaper(.throughput)
         let showTP = paperTP || rows.contains { $0.0.throughput(at: $0.1, setting: report.throughputSetting) != nil }
 
+        // Paired statistics against the row's baseline at the row's η, when recorded.
+        func paired(_ m: ModelResult, _ eta: Double?) -> PairedPoint? {
+            guard let b = m.baseline else { return nil }
+            return m.paired(against: b)?.point(at: m.isTwoStage ? eta : nil)
+        }
+        let showPaired = rows.contains { paired($0.0, $0.1) != nil }
         var headers = ["Model", "η", "Top-1 (%)", "95% CI"]
         var align: [MarkdownTable.Alignment] = [.left, .right, .right, .right]
+        if showPaired {
+            headers += ["Δ paired 95% CI (pp)", "McNemar p"]
+            align += [.right, .right]
+        }
         if paperTop1 { headers.append("Top-1 " + report.paperLabel); align.append(.right) }
         headers.append("GFLOPs"); align.append(.right)
         if paperGFLOPs { headers.append("GFLOPs " + report.paperLabel); align.append(.right) }
@@ -47,6 +57,7 @@ public enum Table2 {
                            columns: ResultCSV.columns)
         var settings: [String] = []
         var covers: [String] = []
+        var pairedNote: String?
 
         for (m, eta) in rows {
             csv.append(ResultCSV.row(report, m, eta: eta))
@@ -63,6 +74,15 @@ public enum Table2 {
                 cells += [top1, acc.interval.percentText()]
             } else {
                 cells += [Cell.missing, Cell.missing]
+            }
+            if showPaired {
+                if let pp = paired(m, eta) {
+                    cells += ["[" + Fixed.signed(100 * pp.low, 2) + ", " + Fixed.signed(100 * pp.high, 2) + "]",
+                              Cell.pValue(pp.mcnemarP)]
+                    pairedNote = pairedNote ?? PairedNote.line(resamples: pp.resamples, seed: pp.seed)
+                } else {
+                    cells += [Cell.missing, Cell.missing]
+                }
             }
             func paperCell(_ metric: PaperMetric) -> String {
                 guard let (v, source) = paper(metric, m, eta) else { return Cell.missing }
@@ -107,6 +127,10 @@ public enum Table2 {
                 + (settings.isEmpty ? "no measurement" : settings.joined(separator: "; "))
                 + (covers.isEmpty ? "" : "; timer covers: " + covers.joined(separator: "; "))
                 + "; ↑ is the ratio to the baseline row.")
+        }
+        if let pairedNote {
+            notes.append("Δ paired 95% CI: top-1 minus the baseline's on the same images. " + pairedNote
+                         + " p < 0.05: the two rows differ in accuracy beyond chance on these images.")
         }
         if let line = sources.line(label: report.paperLabel) { notes.append(line) }
         return ReportTable(id: "table2", title: "Table 2: models against their baselines", table: table,

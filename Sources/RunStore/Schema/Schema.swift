@@ -11,6 +11,10 @@ public enum Schema {
             try db.execute(SchemaViews.v1)
             try db.execute("PRAGMA application_id = \(applicationID)")
         },
+        Migration(version: 2, summary: "comparisons, paired statistics, checkpoint curves, matched_accuracy view") { db in
+            try db.execute(SchemaV2.tables)
+            try db.execute(SchemaV2.views)
+        },
     ]
 
     public static var currentVersion: Int { Migrator(migrations).currentVersion }
