@@ -44,7 +44,7 @@ public enum Compute {
 
     /// Human-readable summary stored with every run.
     public static var summary: String {
-        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(codeGeneration) blas=\(BLAS.configuration) blas_core=\(BLAS.coreSelection.summary)"
+        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(codeGeneration) gemm=\(LinearWeight.kernel) blas=\(BLAS.configuration) blas_core=\(BLAS.coreSelection.summary)"
     }
 
     /// The instruction set this package's own loops were compiled for (see Package.swift).

@@ -159,6 +159,6 @@ struct Bench: ParsableCommand {
             : selection.userCoreType != nil ? "\(selection.chosen) (OPENBLAS_CORETYPE=\(selection.userCoreType!) set by the user)"
             : "\(selection.chosen) (the library's own choice)")
             + (selection.fast ? "" : ": SLOW, \(selection.note ?? "below what this CPU can run")"))
-        print("simd        \(r.simd) code for the element-wise kernels")
+        print("simd        \(r.simd) code for the element-wise kernels; Linear layers on \(r.gemm) GEMM")
     }
 }
