@@ -62,35 +62,56 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
 
-        // Libraries.
+        // Libraries. A target may depend only on targets listed above it (no arrow points back
+        // up), and names every project module it imports. The arrows allowed:
+        // - Common, Digest, CPeak, CGEMM, PNGFile: no project target (PNGFile: libpng only);
+        // - Tensor → CBLAS, CPeak, CGEMM: numerics only;
+        // - Checkpoint → Tensor, Common: checkpoint file formats, no model knowledge (the
+        //   upstream key names live in ViT's KeyMap, which is written in terms of ModelSpec);
+        // - ViT → Checkpoint, Tensor: no SQLite, image codecs, PNG or argument parser;
+        // - ImageData → Tensor and the codec libraries: never a model, the store or a report;
+        // - RunStore → CSQLite, Common: never a model, an image or a report;
+        // - Reporting → PNGFile, Common: plain values in, documents out; no SQLite, Tensor or
+        //   ImageData, so that tables build without BLAS or the image codecs;
+        // - Harness → any library; repro → Harness and any library. No library imports either.
         .target(name: "Common"),
+        .target(name: "Digest", swiftSettings: optimized),
         // FMA chains for the peak meter, each width compiled for itself and picked at run time;
         // -O2 in every configuration, since an unoptimized build would time stack traffic.
         .target(name: "CPeak", cSettings: [.unsafeFlags(["-O2"])]),
         // The packed-weight GEMM kernels of the Linear layers (AVX-512 / AVX2 + FMA, picked at
         // run time); optimized in every configuration like the numeric Swift targets.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
+        // libpng's writer (deterministic bytes) and read-back, shared by Reporting's overlays,
+        // the synthetic dataset and the CLI tests without pulling in ImageData.
+        .target(name: "PNGFile", dependencies: ["CPNG"], swiftSettings: optimized),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM"], swiftSettings: optimized),
-        .target(name: "ViT", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
-        .target(name: "ImageData", dependencies: ["Tensor", "CPNG", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
+        .target(name: "Checkpoint", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
+        .target(name: "ViT", dependencies: ["Checkpoint", "Tensor"], swiftSettings: optimized),
+        .target(name: "ImageData", dependencies: ["Tensor", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
         .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
-        .target(name: "Reporting", dependencies: ["ImageData", "Common"], swiftSettings: optimized),
-        .target(name: "Harness", dependencies: ["ViT", "ImageData", "RunStore", "Reporting"],
+        .target(name: "Reporting", dependencies: ["PNGFile", "Common"], swiftSettings: optimized),
+        .target(name: "Harness", dependencies: ["ViT", "Checkpoint", "Tensor", "ImageData", "RunStore", "Reporting",
+                                                "Digest", "PNGFile"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [
-            "Harness", "ViT", "RunStore", "ImageData", "Reporting",
+            "Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "ImageData", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Tests: one target per library, plus end-to-end CLI tests.
+        // Tests: one target per library, plus end-to-end CLI tests; each names what it imports.
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM"], swiftSettings: optimized),
-        .testTarget(name: "ViTTests", dependencies: ["ViT"], exclude: ["Fixtures"], swiftSettings: optimized),
-        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"], exclude: ["Fixtures"],
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor", "Digest"], exclude: ["Fixtures"],
+                    swiftSettings: optimized),
+        .testTarget(name: "ViTTests", dependencies: ["ViT", "Checkpoint", "Tensor"], exclude: ["Fixtures"],
+                    swiftSettings: optimized),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "Tensor"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
-        .testTarget(name: "CLITests", dependencies: ["ImageData", "RunStore", "Tensor"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "ViT", "Tensor", "RunStore", "Digest"]),
+        .testTarget(name: "CLITests", dependencies: ["PNGFile", "RunStore", "Tensor"]),
     ],
     // Swift 5 language mode: the numeric code shares raw buffers across worker threads by
     // design (disjoint ranges), which Swift 6's Sendable checking cannot express.

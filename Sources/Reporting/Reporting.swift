@@ -1,7 +1,8 @@
-// Reporting: the papers' tables and figures from plain Swift values. It knows no SQLite and
-// no models; the caller (Harness / the repro CLI) reads the store and the suite and fills the
-// input types. Nothing here reads the clock, the host or the environment, so the same input
-// always gives the same bytes.
+// Reporting: the papers' tables and figures from plain Swift values. It knows no SQLite, no
+// models and no image pipeline (overlay PNGs go through PNGFile, libpng only); the caller
+// (Harness / the repro CLI) reads the store and the suite and fills the input types. Nothing
+// here reads the clock, the host or the environment, so the same input always gives the same
+// bytes.
 //
 // Inputs (Input/, all Codable with snake_case keys):
 //   SuiteReport        provenance, reported η set, models, paper numbers, Table 1 and table specs

@@ -1,3 +1,4 @@
+import Checkpoint
 import Tensor
 
 /// Why a model cannot be built: its configuration cannot run, or the weights do not fit it.

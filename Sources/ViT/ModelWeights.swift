@@ -1,3 +1,4 @@
+import Checkpoint
 import Tensor
 
 /// Weights of one pre-norm transformer block (PyTorch [out, in] layouts).

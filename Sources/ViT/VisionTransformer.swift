@@ -1,3 +1,4 @@
+import Checkpoint
 import Tensor
 
 /// A plain vision transformer (the DeiT-S / LV-ViT-S baselines).

@@ -1,5 +1,5 @@
 import Foundation
-import ImageData
+import PNGFile
 import Tensor
 
 /// Runs the built `repro` binary (built beside the test bundle by `swift build --build-tests`).

@@ -1,5 +1,5 @@
+import Digest
 import Testing
-import ViT
 import Tensor
 @testable import Harness
 

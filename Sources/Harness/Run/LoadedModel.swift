@@ -1,3 +1,5 @@
+import Checkpoint
+import Digest
 import Foundation
 import ImageData
 import Tensor

@@ -1,6 +1,6 @@
+import Digest
 import Foundation
 import Tensor
-import ViT
 
 /// Where a number came from: code revision, machine, threads, BLAS.
 public enum Provenance {

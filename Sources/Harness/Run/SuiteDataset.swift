@@ -1,7 +1,7 @@
+import Digest
 import Foundation
 import ImageData
 import RunStore
-import ViT
 
 /// The suite's images: the listing (with stable positions), the class list and the identity
 /// of the listing in the store.

@@ -1,7 +1,7 @@
+import Digest
 import Dispatch
 import Foundation
-import ViT
-import ImageData
+import PNGFile
 
 /// What a generation did, for the CLI's summary and the suite's log.
 public struct SynthGenerationReport: Sendable {

@@ -1,5 +1,5 @@
+import Digest
 import Foundation
-import ViT
 
 /// `synth.json`: which generator, seed and counts produced a dataset folder, and a checksum
 /// of its contents. The checksum covers pixels, not PNG bytes: libpng/zlib versions may

@@ -1,5 +1,5 @@
 import Foundation
-import ImageData
+import PNGFile
 
 /// An 8-bit RGB image, row-major HWC: pixel (x, y) channel c at `(y · width + x) · 3 + c`.
 /// The caller decodes (and usually centre-crops) the image; Reporting only draws on it.

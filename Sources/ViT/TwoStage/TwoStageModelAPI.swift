@@ -1,3 +1,4 @@
+import Checkpoint
 import Tensor
 
 /// CF-ViT and LF-ViT (see `TwoStageEngine` for the method). When `Compute` says so, batches

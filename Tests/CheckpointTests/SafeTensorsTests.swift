@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 struct SafeTensorsReaderTests {
     @Test func readsEveryDtypeAsPyTorchConvertsIt() throws {

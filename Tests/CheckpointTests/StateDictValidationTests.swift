@@ -1,6 +1,6 @@
 import Testing
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 struct StateDictValidationTests {
     /// The 159-key CF-ViT / LF-ViT DeiT-S layout as listed in spec/cf-vit.md §10.

@@ -1,7 +1,8 @@
+import Digest
 import Foundation
 import Testing
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 /// Load times for a DeiT-S-size checkpoint (159 tensors, 23.25 M floats, ~93 MB) in both
 /// formats. Not a timed unit test: it runs only when REPRO_WEIGHTS_BENCH_DIR names a folder

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 /// Corrupted inputs must throw, never trap. A crash here takes the whole test process down,
 /// which is the failure these tests exist to catch.

@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// SHA-256 (FIPS 180-4), streaming. Used to record which weights a run used; written here
-/// because the package links no crypto library. `hex(ofFile:)` reads the file in chunks, so
-/// a 100 MB checkpoint never sits in memory twice.
+/// SHA-256 (FIPS 180-4), streaming. Used to record which weights a run used and to name a
+/// dataset by its listing; written here because the package links no crypto library.
+/// `hex(ofFile:)` reads the file in chunks, so a 100 MB checkpoint never sits in memory twice.
 public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372, 0xA54F_F53A, 0x510E_527F, 0x9B05_688C, 0x1F83_D9AB, 0x5BE0_CD19)
@@ -18,7 +18,7 @@ public struct SHA256: Sendable {
     /// Hex digest of a file's bytes, read in chunks of `chunkSize`.
     public static func hex(ofFile path: String, chunkSize: Int = 1 << 22) throws -> String {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw WeightsError(.io, path: path, "cannot open: \(systemErrorText())") }
+        guard fd >= 0 else { throw DigestError(path: path, "cannot open: \(systemErrorText())") }
         defer { close(fd) }
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: max(chunkSize, 64))
@@ -27,7 +27,7 @@ public struct SHA256: Sendable {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw WeightsError(.io, path: path, "read failed: \(systemErrorText())", offset: offset)
+                throw DigestError(path: path, "read failed: \(systemErrorText())", offset: offset)
             }
             if n == 0 { break }
             buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }

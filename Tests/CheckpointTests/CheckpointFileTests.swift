@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 struct CheckpointFileTests {
     @Test func dispatchesOnMagicBytesNotExtension() throws {

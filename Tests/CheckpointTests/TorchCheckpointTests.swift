@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 struct TorchCheckpointTests {
     /// The same tensors saved with pickle protocol 2 (torch.save's default) and 4, and

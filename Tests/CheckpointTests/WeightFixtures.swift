@@ -1,6 +1,6 @@
 import Foundation
 import Tensor
-@testable import ViT
+@testable import Checkpoint
 
 /// Fixture files written by experiments/fixtures/make_weight_fixtures.py (PyTorch,
 /// safetensors, numpy) and the expectations it recorded in expected.json. The JSON is read
@@ -8,7 +8,7 @@ import Tensor
 enum WeightFixtures {
     static let directory: String = {
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        return here.deletingLastPathComponent().appendingPathComponent("Fixtures/weights").path
+        return here.appendingPathComponent("Fixtures/weights").path
     }()
 
     static func path(_ name: String) -> String { directory + "/" + name }
