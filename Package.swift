@@ -110,7 +110,7 @@ let package = Package(
                     swiftSettings: optimized),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "ViT", "Tensor", "RunStore", "Digest"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "Digest"]),
         .testTarget(name: "CLITests", dependencies: ["PNGFile", "RunStore", "Tensor"]),
     ],
     // Swift 5 language mode: the numeric code shares raw buffers across worker threads by

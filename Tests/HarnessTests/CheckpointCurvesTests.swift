@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 import Testing
 import RunStore
@@ -5,12 +6,12 @@ import ViT
 @testable import Harness
 
 /// The curves an official checkpoint carries, read from a .pth written by PyTorch
-/// (Tests/ViTTests/Fixtures/weights/nested.pth, made by experiments/fixtures/make_weight_fixtures.py
+/// (Tests/CheckpointTests/Fixtures/weights/nested.pth, made by experiments/fixtures/make_weight_fixtures.py
 /// with `anytime_classification` and `budgeted_batch_classification` as the official
 /// evaluation stores them), and from hand-built entries.
 @Suite struct CheckpointCurvesTests {
     static let nested = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../ViTTests/Fixtures/weights/nested.pth").standardizedFileURL.path
+        .appendingPathComponent("../CheckpointTests/Fixtures/weights/nested.pth").standardizedFileURL.path
 
     @Test func curvesFromATorchSavedCheckpoint() throws {
         let extras = try CheckpointFile.load(path: Self.nested).extras

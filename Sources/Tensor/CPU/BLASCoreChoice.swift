@@ -73,8 +73,11 @@ public enum BLASCoreChoice {
             return Decision(action: .keep, fast: true, note: nil)
         }
         // Any tier below the CPU's is undone, not only the generic SSE fallbacks: an older
-        // library that knows Zen 4 only as Zen runs AVX2 kernels on an AVX-512 CPU, and on the
-        // 2-vCPU Zen 4 dev VM DeiT-S ran faster on Cooperlake/SkylakeX kernels than on Zen ones.
+        // library that knows Zen 4 only as Zen runs AVX2 kernels on an AVX-512 CPU. Measured on
+        // the 2-vCPU Zen 4 dev VM (DeiT-S, all GEMMs on OpenBLAS, 2 alternating rounds): batch 1
+        // Zen 15.6 / 14.0, Cooperlake 15.9 / 15.1, SkylakeX 17.1 / 15.4 img/s; batch 32 level
+        // within noise (17.7–19.9 for all three). Faster at batch 1 and no slower beyond the noise
+        // at batch 32, so the CPU's own tier is taken.
         if detectedTier < bestTier {
             let generic = detectedTier < .avx2
             return Decision(action: .switchTo(best), fast: true,
