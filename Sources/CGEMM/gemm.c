@@ -72,35 +72,14 @@ void tile512(const int R, const float *a, int lda, const float *b, int kc, float
 
 __attribute__((target("avx512f")))
 static void rows512(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
-                    float *c, int ldc, __mmask16 m0, __mmask16 m1) {
+                    float *c, int ldc, int cols) {
+    const __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+    const __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
     switch (R) {
 #define T512(n) case n: tile512(n, a, lda, b, kc, alpha, load_c, c, ldc, m0, m1); break;
     T512(14) T512(13) T512(12) T512(11) T512(10) T512(9) T512(8)
     T512(7) T512(6) T512(5) T512(4) T512(3) T512(2) T512(1)
     default: break;
-    }
-}
-
-__attribute__((target("avx512f")))
-static void gemm512(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
-                    int p0, int p1, int accumulate, float *c, int ldc) {
-    for (int i0 = 0; i0 < m; i0 += MC) {
-        const int mc = m - i0 < MC ? m - i0 : MC;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            const int kc = k - k0 < KC ? k - k0 : KC;
-            const int load_c = accumulate || k0 > 0;
-            for (int p = p0; p < p1; p++) {
-                int cols = n - p * 32;
-                if (cols > 32) cols = 32;
-                const __mmask16 m0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
-                const __mmask16 m1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
-                const float *b = packed + ((size_t)p * k + k0) * 32;
-                for (int i = i0; i < i0 + mc; i += MR512) {
-                    const int R = i0 + mc - i < MR512 ? i0 + mc - i : MR512;
-                    rows512(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, c + (size_t)i * ldc + p * 32, ldc, m0, m1);
-                }
-            }
-        }
     }
 }
 
@@ -160,21 +139,25 @@ static void rows256(int R, const float *a, int lda, const float *b, int kc, floa
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void gemm256(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
-                    int p0, int p1, int accumulate, float *c, int ldc) {
+// ---- One blocking for both widths: rows in blocks of MC, K in chunks of KC, then every panel
+// of the block's chunk, row tile by row tile (`rows` is the width's register-tile kernel).
+
+typedef void (*rows_fn)(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
+                        float *c, int ldc, int cols);
+
+static void drive(int nr, int mr, rows_fn rows, int m, int n, int k, float alpha, const float *a, int lda,
+                  const float *packed, int p0, int p1, int accumulate, float *c, int ldc) {
     for (int i0 = 0; i0 < m; i0 += MC) {
         const int mc = m - i0 < MC ? m - i0 : MC;
         for (int k0 = 0; k0 < k; k0 += KC) {
             const int kc = k - k0 < KC ? k - k0 : KC;
             const int load_c = accumulate || k0 > 0;
             for (int p = p0; p < p1; p++) {
-                int cols = n - p * 16;
-                if (cols > 16) cols = 16;
-                const float *b = packed + ((size_t)p * k + k0) * 16;
-                for (int i = i0; i < i0 + mc; i += MR256) {
-                    const int R = i0 + mc - i < MR256 ? i0 + mc - i : MR256;
-                    rows256(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, c + (size_t)i * ldc + p * 16, ldc, cols);
+                const int cols = n - p * nr < nr ? n - p * nr : nr;
+                const float *b = packed + ((size_t)p * k + k0) * nr;
+                for (int i = i0; i < i0 + mc; i += mr) {
+                    const int R = i0 + mc - i < mr ? i0 + mc - i : mr;
+                    rows(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, c + (size_t)i * ldc + p * nr, ldc, cols);
                 }
             }
         }
@@ -184,6 +167,6 @@ static void gemm256(int m, int n, int k, float alpha, const float *a, int lda, c
 void repro_gemm_packed(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
                        int nr, int p0, int p1, int accumulate, float *c, int ldc) {
     if (m <= 0 || p1 <= p0) return;
-    if (nr == 32) gemm512(m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
-    else if (nr == 16) gemm256(m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
+    if (nr == 32) drive(32, MR512, rows512, m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
+    else if (nr == 16) drive(16, MR256, rows256, m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
 }

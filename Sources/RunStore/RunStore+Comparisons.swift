@@ -8,30 +8,6 @@ public enum ComparisonRelation: String, Sendable {
     case variant
 }
 
-/// One row of `paired_stats`: a run against its reference at one η, on the images both have.
-public struct PairedStat: Equatable, Sendable {
-    public var eta: Double
-    public var counts: PairedCounts
-    /// Exact two-sided McNemar p-value on the discordant pairs.
-    public var mcnemarP: Double
-    /// Paired bootstrap 95% interval of top-1(run) − top-1(reference), fractions.
-    public var bootstrapLow: Double
-    public var bootstrapHigh: Double
-    public var resamples: Int
-    public var seed: UInt64
-
-    public init(eta: Double, counts: PairedCounts, mcnemarP: Double, bootstrapLow: Double, bootstrapHigh: Double,
-                resamples: Int, seed: UInt64) {
-        self.eta = eta
-        self.counts = counts
-        self.mcnemarP = mcnemarP
-        self.bootstrapLow = bootstrapLow
-        self.bootstrapHigh = bootstrapHigh
-        self.resamples = resamples
-        self.seed = seed
-    }
-}
-
 /// Paired statistics: two runs over the same dataset, compared image by image.
 extension RunStore {
     /// Records that `run` is compared with `reference`, computes the paired statistics at
@@ -41,7 +17,7 @@ extension RunStore {
     @discardableResult
     public func recordComparison(_ run: RunID, reference: RunID, relation: ComparisonRelation, etas: [Double],
                                  resamples: Int = PairedBootstrap.defaultResamples,
-                                 seed: UInt64 = PairedBootstrap.defaultSeed, at date: Date = Date()) throws -> [PairedStat] {
+                                 seed: UInt64 = PairedBootstrap.defaultSeed, at date: Date = Date()) throws -> [PairedPoint] {
         try requireWritable()
         let stored = try database.query("SELECT eta FROM paired_stats WHERE run_id = ? AND reference_run_id = ?",
                                         [.integer(run.rawValue), .integer(reference.rawValue)]) { $0.double(0) }
@@ -67,7 +43,7 @@ extension RunStore {
                                  .integer(Int64(c.images)), .integer(Int64(c.bothCorrect)),
                                  .integer(Int64(c.onlyModelCorrect)), .integer(Int64(c.onlyReferenceCorrect)),
                                  .integer(Int64(c.bothWrong)), .real(c.difference), .real(s.mcnemarP),
-                                 .real(s.bootstrapLow), .real(s.bootstrapHigh), .integer(Int64(s.resamples)),
+                                 .real(s.low), .real(s.high), .integer(Int64(s.resamples)),
                                  .integer(Int64(bitPattern: s.seed))])
                 try insert.run()
             }
@@ -80,7 +56,7 @@ extension RunStore {
     /// value computed here equals the one `recordComparison` stores.
     public func computePairedStats(_ run: RunID, reference: RunID, etas: [Double],
                                    resamples: Int = PairedBootstrap.defaultResamples,
-                                   seed: UInt64 = PairedBootstrap.defaultSeed) throws -> [PairedStat] {
+                                   seed: UInt64 = PairedBootstrap.defaultSeed) throws -> [PairedPoint] {
         guard let a = try self.run(run) else { throw StoreError.unknownRun(path: path, run: run) }
         guard let b = try self.run(reference) else { throw StoreError.unknownRun(path: path, run: reference) }
         guard a.datasetID == b.datasetID else {
@@ -93,16 +69,16 @@ extension RunStore {
 
     /// The stored paired statistics of `run` against `reference`, by ascending η (empty when
     /// the pair was never recorded).
-    public func pairedStats(of run: RunID, reference: RunID) throws -> [PairedStat] {
+    public func pairedStats(of run: RunID, reference: RunID) throws -> [PairedPoint] {
         try database.query("""
             SELECT eta, both_correct, only_run_correct, only_reference_correct, both_wrong, mcnemar_p,
                    bootstrap_low, bootstrap_high, bootstrap_resamples, bootstrap_seed
             FROM paired_stats WHERE run_id = ? AND reference_run_id = ? ORDER BY eta
             """, [.integer(run.rawValue), .integer(reference.rawValue)]) { row in
-            PairedStat(eta: row.double(0),
+            PairedPoint(eta: row.double(0),
                        counts: PairedCounts(bothCorrect: row.int(1), onlyModelCorrect: row.int(2),
                                             onlyReferenceCorrect: row.int(3), bothWrong: row.int(4)),
-                       mcnemarP: row.double(5), bootstrapLow: row.double(6), bootstrapHigh: row.double(7),
+                       mcnemarP: row.double(5), low: row.double(6), high: row.double(7),
                        resamples: row.int(8), seed: UInt64(bitPattern: row.int64(9)))
         }
     }
@@ -111,7 +87,7 @@ extension RunStore {
     /// image's prediction is that of the stage it exits at (the sweep's exit rule); images are
     /// matched by position.
     static func pairedStats(_ a: (positions: [Int], input: SweepInput), _ b: (positions: [Int], input: SweepInput),
-                            etas: [Double], resamples: Int, seed: UInt64) -> [PairedStat] {
+                            etas: [Double], resamples: Int, seed: UInt64) -> [PairedPoint] {
         // Both position lists ascend: merge them into index pairs of the shared images.
         var pairs: [(Int, Int)] = []
         var i = 0, j = 0
@@ -147,7 +123,7 @@ extension RunStore {
             let p = McNemar.exactPValue(onlyModelCorrect: counts.onlyModelCorrect,
                                         onlyReferenceCorrect: counts.onlyReferenceCorrect)
             let (lo, hi) = PairedBootstrap.interval(differences: differences, resamples: resamples, seed: seed)
-            return PairedStat(eta: eta, counts: counts, mcnemarP: p, bootstrapLow: lo, bootstrapHigh: hi,
+            return PairedPoint(eta: eta, counts: counts, mcnemarP: p, low: lo, high: hi,
                               resamples: resamples, seed: seed)
         }
     }

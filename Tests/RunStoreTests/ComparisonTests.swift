@@ -55,11 +55,11 @@ import RunStore
         // η 0.5: the model gets 0..<60 right, the baseline 0..<80.
         #expect(stats[0].counts == PairedCounts(bothCorrect: 60, onlyModelCorrect: 0, onlyReferenceCorrect: 20, bothWrong: 20))
         #expect(stats[0].mcnemarP == 2 * pow(0.5, 20))
-        #expect(stats[0].bootstrapLow < -0.2 && stats[0].bootstrapHigh > -0.2 && stats[0].bootstrapHigh < 0)
+        #expect(stats[0].low < -0.2 && stats[0].high > -0.2 && stats[0].high < 0)
         // η 1.0: every image through stage 2 (0..<90 right).
         #expect(stats[1].counts == PairedCounts(bothCorrect: 80, onlyModelCorrect: 10, onlyReferenceCorrect: 0, bothWrong: 10))
         #expect(stats[1].mcnemarP == 2 * pow(0.5, 10))
-        #expect(stats[1].bootstrapLow > 0 && stats[1].bootstrapLow < 0.1 && stats[1].bootstrapHigh > 0.1)
+        #expect(stats[1].low > 0 && stats[1].low < 0.1 && stats[1].high > 0.1)
         #expect(stats[1].resamples == PairedBootstrap.defaultResamples && stats[1].seed == PairedBootstrap.defaultSeed)
         // Stored rows read back equal, and a recomputation without storing gives the same numbers.
         #expect(try store.pairedStats(of: two, reference: base) == stats)

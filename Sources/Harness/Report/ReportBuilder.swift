@@ -59,10 +59,7 @@ public struct ReportBuilder {
                   let k = models.firstIndex(where: { $0.name == pair.model.name }) else { continue }
             let stats = try RunComparisons.stats(pair, run: run, ref: ref, suite: suite, store: store)
             guard !stats.isEmpty else { continue }
-            models[k].paired.append(PairedComparison(reference: pair.reference, relation: pair.relation.rawValue, points: stats.map {
-                PairedPoint(eta: $0.eta, counts: $0.counts, mcnemarP: $0.mcnemarP, low: $0.bootstrapLow, high: $0.bootstrapHigh,
-                            resamples: $0.resamples, seed: $0.seed)
-            }))
+            models[k].paired.append(PairedComparison(reference: pair.reference, relation: pair.relation.rawValue, points: stats))
         }
         // The bundled suites evaluate the generated set: say so wherever a claim is judged.
         let synthetic = suite.dataset.synth != nil

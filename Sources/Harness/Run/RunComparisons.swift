@@ -68,7 +68,7 @@ enum RunComparisons {
     /// The paired statistics a report shows for `run` against `ref`: the stored ones, and any
     /// needed η the store lacks computed from the stored outputs (a store written by an older
     /// build, or a merged one).
-    static func stats(_ pair: Pair, run: RunRecord, ref: RunRecord, suite: Suite, store: RunStore) throws -> [PairedStat] {
+    static func stats(_ pair: Pair, run: RunRecord, ref: RunRecord, suite: Suite, store: RunStore) throws -> [PairedPoint] {
         guard run.datasetID == ref.datasetID else { return [] }
         let stored = try store.pairedStats(of: run.id, reference: ref.id)
         let matched = pair.relation == .baseline ? try matchedEtas(pair.model, suite: suite, store: store) : []
