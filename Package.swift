@@ -64,16 +64,20 @@ let package = Package(
 
         // Libraries. A target may depend only on targets listed above it (no arrow points back
         // up), and names every project module it imports. The arrows allowed:
+        // - Domain: no project target, no C library, Foundation only for formatting-free basics:
+        //   the result domain (stage outputs, region selections, the exit rule, expected FLOPs,
+        //   the η sweep and its intervals, paired statistics) that every layer above shares;
         // - Common, Digest, CPeak, CGEMM, PNGFile: no project target (PNGFile: libpng only);
         // - Tensor → CBLAS, CPeak, CGEMM: numerics only;
         // - Checkpoint → Tensor, Common: checkpoint file formats, no model knowledge (the
         //   upstream key names live in ViT's KeyMap, which is written in terms of ModelSpec);
-        // - ViT → Checkpoint, Tensor: no SQLite, image codecs, PNG or argument parser;
+        // - ViT → Domain, Checkpoint, Tensor: no SQLite, image codecs, PNG or argument parser;
         // - ImageData → Tensor and the codec libraries: never a model, the store or a report;
-        // - RunStore → CSQLite, Common: never a model, an image or a report;
-        // - Reporting → PNGFile, Common: plain values in, documents out; no SQLite, Tensor or
+        // - RunStore → CSQLite, Domain, Common: never a model, an image or a report;
+        // - Reporting → PNGFile, Domain, Common: plain values in, documents out; no SQLite, Tensor or
         //   ImageData, so that tables build without BLAS or the image codecs;
         // - Harness → any library; repro → Harness and any library. No library imports either.
+        .target(name: "Domain", swiftSettings: optimized),
         .target(name: "Common"),
         .target(name: "Digest", swiftSettings: optimized),
         // FMA chains for the peak meter, each width compiled for itself and picked at run time;
@@ -87,30 +91,31 @@ let package = Package(
         .target(name: "PNGFile", dependencies: ["CPNG"], swiftSettings: optimized),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM"], swiftSettings: optimized),
         .target(name: "Checkpoint", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
-        .target(name: "ViT", dependencies: ["Checkpoint", "Tensor"], swiftSettings: optimized),
+        .target(name: "ViT", dependencies: ["Domain", "Checkpoint", "Tensor"], swiftSettings: optimized),
         .target(name: "ImageData", dependencies: ["Tensor", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
-        .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
-        .target(name: "Reporting", dependencies: ["PNGFile", "Common"], swiftSettings: optimized),
-        .target(name: "Harness", dependencies: ["ViT", "Checkpoint", "Tensor", "ImageData", "RunStore", "Reporting",
+        .target(name: "RunStore", dependencies: ["CSQLite", "Domain", "Common"], swiftSettings: optimized),
+        .target(name: "Reporting", dependencies: ["PNGFile", "Domain", "Common"], swiftSettings: optimized),
+        .target(name: "Harness", dependencies: ["Domain", "ViT", "Checkpoint", "Tensor", "ImageData", "RunStore", "Reporting",
                                                 "Digest", "PNGFile"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [
-            "Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "ImageData", "Reporting",
+            "Harness", "Domain", "ViT", "Checkpoint", "Tensor", "RunStore", "ImageData", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests: one target per library, plus end-to-end CLI tests; each names what it imports.
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM"], swiftSettings: optimized),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Fixtures"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor", "Digest"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
-        .testTarget(name: "ViTTests", dependencies: ["ViT", "Checkpoint", "Tensor"], exclude: ["Fixtures"],
+        .testTarget(name: "ViTTests", dependencies: ["ViT", "Domain", "Checkpoint", "Tensor"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "Tensor"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "Digest"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Domain"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Domain", "ViT", "Checkpoint", "Tensor", "RunStore", "Digest"]),
         .testTarget(name: "CLITests", dependencies: ["PNGFile", "RunStore", "Tensor"]),
     ],
     // Swift 5 language mode: the numeric code shares raw buffers across worker threads by

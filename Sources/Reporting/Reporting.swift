@@ -26,8 +26,7 @@
 //       → StageSummary(gridSide, images, top1Correct, top5Correct, cumulativeFLOPs)
 //   ThroughputMeasurement → ThroughputResult(eta, batchSize, threads, imagesPerSecond, …)
 //   StageOutput(topClasses, topProbabilities) → StagePrediction(topClasses:topProbabilities:)
-//   RegionSelection(.cells | .window(row, column, size), gridSide, cells)
-//       → OverlayRegion(gridSide, cells, window)
+//   RegionSelection (Domain) is drawn as it is: RegionOverlay.render(_:selection:)
 //
 // Outputs:
 //   ReportDocuments.render / ReportWriter.write   every document of a suite report
@@ -37,4 +36,4 @@
 //   RegionOverlay, RGBImage                        PNG overlays
 //   CheckBaseline, RegressionCheck, CheckResult    `repro check`
 
-@_exported import Common
+import Common

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// One image of a dataset listing, identified by its position in the full sorted listing
@@ -25,55 +26,6 @@ public struct ImageRecord: Equatable, Sendable {
         self.height = height
         self.fileSize = fileSize
         self.skipReason = skipReason
-    }
-}
-
-/// One stage's output for one image. `topClasses` / `topProbabilities` hold the top-k
-/// (k = min(5, classes), k ≥ 1) in descending order: the first entry is the prediction and
-/// its probability the confidence (max softmax), kept as the exact float32 value.
-public struct StageOutput: Equatable, Sendable {
-    /// 1 = coarse, 2 = fine, …
-    public var stage: Int
-    public var topClasses: [Int]
-    public var topProbabilities: [Float]
-    /// FLOPs of stopping after this stage (cumulative over stages).
-    public var cumulativeFLOPs: Int64
-
-    public init(stage: Int, topClasses: [Int], topProbabilities: [Float], cumulativeFLOPs: Int64) {
-        self.stage = stage
-        self.topClasses = topClasses
-        self.topProbabilities = topProbabilities
-        self.cumulativeFLOPs = cumulativeFLOPs
-    }
-
-    /// The predicted class (`topClasses[0]`; the store never holds an empty top-k).
-    public var predicted: Int { topClasses[0] }
-    /// max softmax (`topProbabilities[0]`).
-    public var confidence: Float { topProbabilities[0] }
-}
-
-/// The region the second stage refined. Cell indices are row-major in the coarse grid
-/// (`cell = row · gridSide + column`), listed in selection order.
-public struct RegionSelection: Equatable, Sendable {
-    public enum Region: Equatable, Sendable {
-        /// CF-ViT: the informative coarse cells, in selection (descending GCA) order.
-        case cells
-        /// LF-ViT: the m×m window with top-left cell (row, column), then the K cells in it.
-        case window(row: Int, column: Int, size: Int)
-    }
-
-    public var region: Region
-    /// Side of the coarse grid (7 for 7×7).
-    public var gridSide: Int
-    public var cells: [Int]
-    /// Optional stage-1 global class attention, one value per coarse cell (for figures).
-    public var gcaScores: [Float]?
-
-    public init(region: Region, gridSide: Int, cells: [Int], gcaScores: [Float]? = nil) {
-        self.region = region
-        self.gridSide = gridSide
-        self.cells = cells
-        self.gcaScores = gcaScores
     }
 }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// How two compared runs relate (the `comparisons.relation` column).
@@ -104,11 +105,11 @@ extension RunStore {
         }
         func correct(_ input: SweepInput, _ image: Int, _ threshold: Float) -> Bool {
             let k = input.stageCount
-            let s = Sweep.exitStage(confidences: input.confidences[(image * k)..<(image * k + k)], threshold: threshold)
+            let s = ExitRule.exitStage(confidences: input.confidences[(image * k)..<(image * k + k)], threshold: threshold)
             return input.top1Correct[image * k + s]
         }
         return etas.map { eta in
-            let threshold = Float(eta)
+            let threshold = ExitRule.threshold(eta)
             var model: [Bool] = [], reference: [Bool] = [], differences: [Int8] = []
             model.reserveCapacity(pairs.count)
             reference.reserveCapacity(pairs.count)

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Read APIs for the runner and the report writer.

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Per-image results (streamed) and the η sweep computed from them.
@@ -9,6 +10,7 @@ extension RunStore {
     public func forEachResult(of run: RunID, _ body: (ImageResult) throws -> Void) throws {
         guard let record = try self.run(run) else { throw StoreError.unknownRun(path: path, run: run) }
         var current: ImageResult?
+        var columns: ResultColumns?
         try database.forEachRow("""
             SELECT o.position, o.stage, o.top1_class, o.top1_prob, o.top2_class, o.top2_prob,
                    o.top3_class, o.top3_prob, o.top4_class, o.top4_prob, o.top5_class, o.top5_prob,
@@ -22,21 +24,23 @@ extension RunStore {
             WHERE o.run_id = ?2
             ORDER BY o.position, o.stage
             """, [.integer(record.datasetID.rawValue), .integer(run.rawValue)]) { row in
-            let position = row.int(0)
-            if let c = current, c.image.position != position {
-                try body(c)
+            let c = columns ?? ResultColumns(row)
+            columns = c
+            let position = row.int(c.position)
+            if let image = current, image.image.position != position {
+                try body(image)
                 current = nil
             }
             if current == nil {
-                let image = ImageRecord(position: position, relativePath: row.string(13),
-                                        classIndex: row.optionalInt(14), labelSource: row.string(15),
-                                        width: row.optionalInt(16), height: row.optionalInt(17),
-                                        fileSize: row.optionalInt64(18), skipReason: row.optionalString(19))
-                let selection = row.isNull(20) ? nil : try decodeSelection(row, from: 20, run: run,
-                                                                          position: position)
+                let image = ImageRecord(position: position, relativePath: row.string(c.relPath),
+                                        classIndex: row.optionalInt(c.classIndex), labelSource: row.string(c.labelSource),
+                                        width: row.optionalInt(c.width), height: row.optionalInt(c.height),
+                                        fileSize: row.optionalInt64(c.fileSize), skipReason: row.optionalString(c.skipReason))
+                let selection = row.isNull(c.selection.kind) ? nil
+                    : try decodeSelection(row, c.selection, run: run, position: position)
                 current = ImageResult(image: image, stages: [], selection: selection)
             }
-            current?.stages.append(decodeStage(row, from: 1))
+            current?.stages.append(decodeStage(row, c.stage))
         }
         if let c = current { try body(c) }
     }
@@ -44,45 +48,46 @@ extension RunStore {
     /// Calls `body` with each stored selection of `run`, by ascending position.
     public func forEachSelection(of run: RunID,
                                  _ body: (_ position: Int, RegionSelection) throws -> Void) throws {
+        var columns: SelectionColumns?
         try database.forEachRow("""
             SELECT position, kind, grid_side, window_row, window_col, window_size, cells, gca_scores
             FROM selections WHERE run_id = ? ORDER BY position
             """, [.integer(run.rawValue)]) { row in
-            let position = row.int(0)
-            try body(position, try decodeSelection(row, from: 1, run: run, position: position))
+            let c = columns ?? SelectionColumns(row)
+            columns = c
+            let position = row.int(row.column("position"))
+            try body(position, try decodeSelection(row, c, run: run, position: position))
         }
     }
 
-    /// Columns: stage, then top1_class, top1_prob, … top5_prob, cumulative_flops.
-    private func decodeStage(_ row: SQLiteStatement, from c: Int32) -> StageOutput {
+    private func decodeStage(_ row: SQLiteStatement, _ c: StageColumns) -> StageOutput {
         var classes: [Int] = []
         var probabilities: [Float] = []
-        for k in 0..<Int32(5) where !row.isNull(c + 1 + 2 * k) {
-            classes.append(row.int(c + 1 + 2 * k))
-            probabilities.append(Float(row.double(c + 2 + 2 * k)))
+        for (classColumn, probColumn) in c.top where !row.isNull(classColumn) {
+            classes.append(row.int(classColumn))
+            probabilities.append(Float(row.double(probColumn)))
         }
-        return StageOutput(stage: row.int(c), topClasses: classes, topProbabilities: probabilities,
-                           cumulativeFLOPs: row.int64(c + 11))
+        return StageOutput(stage: row.int(c.stage), topClasses: classes, topProbabilities: probabilities,
+                           cumulativeFLOPs: row.int64(c.cumulativeFLOPs))
     }
 
-    /// Columns: kind, grid_side, window_row, window_col, window_size, cells, gca_scores.
-    private func decodeSelection(_ row: SQLiteStatement, from c: Int32, run: RunID,
+    private func decodeSelection(_ row: SQLiteStatement, _ c: SelectionColumns, run: RunID,
                                  position: Int) throws -> RegionSelection {
         func bad(_ detail: String) -> StoreError {
             StoreError.corrupt(path: path, detail: "selections of run \(run.rawValue), position \(position): \(detail)")
         }
-        let region: RegionSelection.Region
-        switch row.string(c) {
-        case "cells": region = .cells
-        case "window":
-            guard let r = row.optionalInt(c + 2), let col = row.optionalInt(c + 3),
-                  let size = row.optionalInt(c + 4) else { throw bad("window without row/col/size") }
-            region = .window(row: r, column: col, size: size)
-        default: throw bad("kind '\(row.string(c))'")
+        var window: RegionSelection.Window?
+        switch RegionSelection.Kind(rawValue: row.string(c.kind)) {
+        case .cells: window = nil
+        case .window:
+            guard let r = row.optionalInt(c.windowRow), let col = row.optionalInt(c.windowColumn),
+                  let size = row.optionalInt(c.windowSize) else { throw bad("window without row/col/size") }
+            window = RegionSelection.Window(row: r, column: col, size: size)
+        case nil: throw bad("kind '\(row.string(c.kind))'")
         }
-        guard let cells = JSONIntegers.decode(row.string(c + 5)) else { throw bad("cells '\(row.string(c + 5))'") }
+        guard let cells = JSONIntegers.decode(row.string(c.cells)) else { throw bad("cells '\(row.string(c.cells))'") }
         var scores: [Float]?
-        if let bytes = row.optionalBytes(c + 6) {
+        if let bytes = row.optionalBytes(c.gcaScores) {
             guard bytes.count % 4 == 0 else { throw bad("gca_scores has \(bytes.count) bytes") }
             scores = stride(from: 0, to: bytes.count, by: 4).map { i in
                 let bits = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
@@ -90,7 +95,7 @@ extension RunStore {
                 return Float(bitPattern: bits)
             }
         }
-        return RegionSelection(region: region, gridSide: row.int(c + 1), cells: cells.map { Int($0) },
+        return RegionSelection(gridSide: row.int(c.gridSide), cells: cells.map { Int($0) }, window: window,
                                gcaScores: scores)
     }
 
@@ -122,29 +127,33 @@ extension RunStore {
             top5.removeAll(keepingCapacity: true)
             flops.removeAll(keepingCapacity: true)
         }
+        var columns: SweepColumns?
         try database.forEachRow("""
-            SELECT o.position, o.stage, o.top1_prob, o.top1_class = i.class_index,
+            SELECT o.position, o.stage, o.top1_prob, o.top1_class = i.class_index AS top1_correct,
                    i.class_index IN (o.top1_class, IFNULL(o.top2_class, -1), IFNULL(o.top3_class, -1),
-                                     IFNULL(o.top4_class, -1), IFNULL(o.top5_class, -1)),
+                                     IFNULL(o.top4_class, -1), IFNULL(o.top5_class, -1)) AS top5_correct,
                    o.cumulative_flops
             FROM stage_outputs o
             JOIN images i ON i.dataset_id = ?1 AND i.position = o.position
             WHERE o.run_id = ?2 AND i.class_index IS NOT NULL
             ORDER BY o.position, o.stage
             """, [.integer(record.datasetID.rawValue), .integer(run.rawValue)]) { row in
-            let p = row.int(0)
+            let c = columns ?? SweepColumns(row)
+            columns = c
+            let p = row.int(c.position)
             if p != position {
                 try flush()
                 position = p
             }
-            if row.int(1) != confidences.count + 1 {
+            let stage = row.int(c.stage)
+            if stage != confidences.count + 1 {
                 throw StoreError.corrupt(path: path, detail: "run \(run.rawValue), image \(p): stage "
-                                         + "\(row.int(1)) follows \(confidences.count) stage(s)")
+                                         + "\(stage) follows \(confidences.count) stage(s)")
             }
-            confidences.append(Float(row.double(2)))
-            top1.append(row.int(3) != 0)
-            top5.append(row.int(4) != 0)
-            flops.append(row.int64(5))
+            confidences.append(Float(row.double(c.confidence)))
+            top1.append(row.int(c.top1Correct) != 0)
+            top5.append(row.int(c.top5Correct) != 0)
+            flops.append(row.int64(c.cumulativeFLOPs))
         }
         try flush()
         return (positions, input)
@@ -193,5 +202,68 @@ extension RunStore {
                 try insert.run()
             }
         }
+    }
+}
+
+/// Column indices of a stage output row, looked up by name once per query.
+struct StageColumns {
+    let stage: Int32
+    /// (top-k class, its probability) for k = 1…5.
+    let top: [(Int32, Int32)]
+    let cumulativeFLOPs: Int32
+
+    init(_ row: SQLiteStatement) {
+        stage = row.column("stage")
+        top = (1...5).map { (row.column("top\($0)_class"), row.column("top\($0)_prob")) }
+        cumulativeFLOPs = row.column("cumulative_flops")
+    }
+}
+
+/// Column indices of a selection row.
+struct SelectionColumns {
+    let kind, gridSide, windowRow, windowColumn, windowSize, cells, gcaScores: Int32
+
+    init(_ row: SQLiteStatement) {
+        kind = row.column("kind")
+        gridSide = row.column("grid_side")
+        windowRow = row.column("window_row")
+        windowColumn = row.column("window_col")
+        windowSize = row.column("window_size")
+        cells = row.column("cells")
+        gcaScores = row.column("gca_scores")
+    }
+}
+
+/// Column indices of `forEachResult`'s rows: an image, one stage output, the selection.
+struct ResultColumns {
+    let position, relPath, classIndex, labelSource, width, height, fileSize, skipReason: Int32
+    let stage: StageColumns
+    let selection: SelectionColumns
+
+    init(_ row: SQLiteStatement) {
+        position = row.column("position")
+        relPath = row.column("rel_path")
+        classIndex = row.column("class_index")
+        labelSource = row.column("label_source")
+        width = row.column("width")
+        height = row.column("height")
+        fileSize = row.column("file_size")
+        skipReason = row.column("skip_reason")
+        stage = StageColumns(row)
+        selection = SelectionColumns(row)
+    }
+}
+
+/// Column indices of the sweep input's rows.
+struct SweepColumns {
+    let position, stage, confidence, top1Correct, top5Correct, cumulativeFLOPs: Int32
+
+    init(_ row: SQLiteStatement) {
+        position = row.column("position")
+        stage = row.column("stage")
+        confidence = row.column("top1_prob")
+        top1Correct = row.column("top1_correct")
+        top5Correct = row.column("top5_correct")
+        cumulativeFLOPs = row.column("cumulative_flops")
     }
 }

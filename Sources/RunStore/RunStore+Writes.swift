@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// What `write` needs to know about a run, looked up once.
@@ -13,26 +14,18 @@ struct WritableRun {
 /// Batched per-image writes: one transaction per batch, prepared statements reused.
 extension RunStore {
     private enum SQL {
-        static let image = """
-            INSERT OR REPLACE INTO images (dataset_id, position, rel_path, class_index, label_source,
-                width, height, file_size, skip_reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        static let output = """
-            INSERT OR REPLACE INTO stage_outputs (run_id, position, stage, top1_class, top1_prob,
-                top2_class, top2_prob, top3_class, top3_prob, top4_class, top4_prob,
-                top5_class, top5_prob, cumulative_flops)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        static let selection = """
-            INSERT OR REPLACE INTO selections (run_id, position, kind, grid_side, window_row,
-                window_col, window_size, cells, gca_scores)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        static let skip = "INSERT OR IGNORE INTO run_skips (run_id, position) VALUES (?, ?)"
-        static let unskip = "DELETE FROM run_skips WHERE run_id = ? AND position = ?"
-        static let dropOutputs = "DELETE FROM stage_outputs WHERE run_id = ? AND position = ?"
-        static let dropSelection = "DELETE FROM selections WHERE run_id = ? AND position = ?"
+        static let image = SQLText.insert(into: "images", [
+            "dataset_id", "position", "rel_path", "class_index", "label_source", "width", "height", "file_size",
+            "skip_reason"])
+        static let output = SQLText.insert(into: "stage_outputs", ["run_id", "position", "stage"]
+            + (1...5).flatMap { ["top\($0)_class", "top\($0)_prob"] } + ["cumulative_flops"])
+        static let selection = SQLText.insert(into: "selections", [
+            "run_id", "position", "kind", "grid_side", "window_row", "window_col", "window_size", "cells",
+            "gca_scores"])
+        static let skip = SQLText.insert("INSERT OR IGNORE", into: "run_skips", ["run_id", "position"])
+        static let unskip = "DELETE FROM run_skips WHERE run_id = :run_id AND position = :position"
+        static let dropOutputs = "DELETE FROM stage_outputs WHERE run_id = :run_id AND position = :position"
+        static let dropSelection = "DELETE FROM selections WHERE run_id = :run_id AND position = :position"
     }
 
     /// Writes one batch of images for `run` in a single transaction: all of it or none of
@@ -53,10 +46,14 @@ extension RunStore {
             let dropOutputs = try database.prepare(SQL.dropOutputs)
             let dropSelection = try database.prepare(SQL.dropSelection)
             func run(_ statement: SQLiteStatement, position: Int) throws {
-                try statement.bind(runID, at: 1)
-                try statement.bind(position, at: 2)
+                try statement.bind(runID, to: "run_id")
+                try statement.bind(position, to: "position")
                 try statement.run()
             }
+            // Resolved once per batch: the stage loop runs for every stage of every image.
+            let top = (1...5).map { (output.parameter("top\($0)_class"), output.parameter("top\($0)_prob")) }
+            let outputRun = output.parameter("run_id"), outputPosition = output.parameter("position")
+            let outputStage = output.parameter("stage"), outputFLOPs = output.parameter("cumulative_flops")
             for result in results {
                 let position = result.image.position
                 try bind(result.image, dataset: facts.datasetID, to: image)
@@ -72,20 +69,19 @@ extension RunStore {
                 // row, but only when the run can have one, which keeps first writes cheap.
                 if facts.mayHaveSkips { try run(unskip, position: position) }
                 for stage in result.stages {
-                    try output.bind(runID, at: 1)
-                    try output.bind(position, at: 2)
-                    try output.bind(stage.stage, at: 3)
-                    for k in 0..<5 {
-                        let column = Int32(4 + 2 * k)
+                    try output.bind(runID, at: outputRun)
+                    try output.bind(position, at: outputPosition)
+                    try output.bind(stage.stage, at: outputStage)
+                    for (k, (classColumn, probColumn)) in top.enumerated() {
                         if k < stage.topClasses.count {
-                            try output.bind(stage.topClasses[k], at: column)
-                            try output.bind(stage.topProbabilities[k], at: column + 1)
+                            try output.bind(stage.topClasses[k], at: classColumn)
+                            try output.bind(stage.topProbabilities[k], at: probColumn)
                         } else {
-                            try output.bindNull(at: column)
-                            try output.bindNull(at: column + 1)
+                            try output.bindNull(at: classColumn)
+                            try output.bindNull(at: probColumn)
                         }
                     }
-                    try output.bind(stage.cumulativeFLOPs, at: 14)
+                    try output.bind(stage.cumulativeFLOPs, at: outputFLOPs)
                     try output.run()
                 }
                 if let s = result.selection {
@@ -101,40 +97,32 @@ extension RunStore {
     }
 
     private func bind(_ image: ImageRecord, dataset: DatasetID, to s: SQLiteStatement) throws {
-        try s.bind(dataset.rawValue, at: 1)
-        try s.bind(image.position, at: 2)
-        try s.bind(image.relativePath, at: 3)
-        try s.bind(image.classIndex, at: 4)
-        try s.bind(image.labelSource, at: 5)
-        try s.bind(image.width, at: 6)
-        try s.bind(image.height, at: 7)
-        try s.bind(image.fileSize, at: 8)
-        try s.bind(image.skipReason, at: 9)
+        try s.bind(dataset.rawValue, to: "dataset_id")
+        try s.bind(image.position, to: "position")
+        try s.bind(image.relativePath, to: "rel_path")
+        try s.bind(image.classIndex, to: "class_index")
+        try s.bind(image.labelSource, to: "label_source")
+        try s.bind(image.width, to: "width")
+        try s.bind(image.height, to: "height")
+        try s.bind(image.fileSize, to: "file_size")
+        try s.bind(image.skipReason, to: "skip_reason")
     }
 
     private func bind(_ sel: RegionSelection, run: Int64, position: Int, to s: SQLiteStatement) throws {
-        try s.bind(run, at: 1)
-        try s.bind(position, at: 2)
-        switch sel.region {
-        case .cells:
-            try s.bind("cells", at: 3)
-            try s.bindNull(at: 5)
-            try s.bindNull(at: 6)
-            try s.bindNull(at: 7)
-        case .window(let row, let column, let size):
-            try s.bind("window", at: 3)
-            try s.bind(row, at: 5)
-            try s.bind(column, at: 6)
-            try s.bind(size, at: 7)
-        }
-        try s.bind(sel.gridSide, at: 4)
-        try s.bind(JSONIntegers.encode(sel.cells), at: 8)
+        try s.bind(run, to: "run_id")
+        try s.bind(position, to: "position")
+        try s.bind(sel.kind.rawValue, to: "kind")
+        try s.bind(sel.gridSide, to: "grid_side")
+        try s.bind(sel.window?.row, to: "window_row")
+        try s.bind(sel.window?.column, to: "window_col")
+        try s.bind(sel.window?.size, to: "window_size")
+        try s.bind(JSONIntegers.encode(sel.cells), to: "cells")
         if let scores = sel.gcaScores {
             // Little-endian float32, as numpy's '<f4' reads it.
             let le = scores.map { $0.bitPattern.littleEndian }
-            try le.withUnsafeBytes { try s.bind(blob: $0, at: 9) }
+            try le.withUnsafeBytes { try s.bind(blob: $0, to: "gca_scores") }
         } else {
-            try s.bindNull(at: 9)
+            try s.bindNull(to: "gca_scores")
         }
     }
 

@@ -1,4 +1,4 @@
-@_exported import Common
+import Common
 import CSQLite
 import Foundation
 

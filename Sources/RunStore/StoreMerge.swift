@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// What a merge did, for the command to print.

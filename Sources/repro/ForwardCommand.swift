@@ -75,7 +75,7 @@ struct Forward: ParsableCommand {
                 Classification.probabilities(o.stage1Logits.scalars[($0 * k)..<(($0 + 1) * k)]).max()!
             })
             result["stage1.gca"] = o.scores
-            result["stage2.cells"] = Tensor(shape: [b, config.refinedCells], scalars: o.selections.flatMap { $0.refinedCells.map(Float.init) })
+            result["stage2.cells"] = Tensor(shape: [b, config.refinedCells], scalars: o.selections.flatMap { $0.cells.map(Float.init) })
             result["stage2.logits"] = o.stage2Logits
             if config.method == .lfvit {
                 result["lf.window"] = Tensor(shape: [b, 3], scalars: o.selections.flatMap { s in

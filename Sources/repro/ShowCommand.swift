@@ -46,7 +46,7 @@ struct Show: ParsableCommand {
         let pre = try JSONDecoder().decode(Preprocessing.self, from: Data(record.provenance.preprocessingJSON.utf8))
         let sample = try OverlaySamples.sampleImage(path: URL(fileURLWithPath: dataRoot).appendingPathComponent(result.image.relativePath).path,
                                                     preprocessing: pre, result: result, model: record.provenance.modelName)
-        let picture = try sample.region.map { try RegionOverlay.render(sample.image, region: $0) } ?? sample.image
+        let picture = try sample.selection.map { try RegionOverlay.render(sample.image, selection: $0) } ?? sample.image
         let dest = out ?? "show-\(runID)-\(result.image.position).png"
         try picture.writePNG(to: dest)
         print("wrote \(dest): \(sample.caption)")

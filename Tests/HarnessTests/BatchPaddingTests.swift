@@ -35,8 +35,8 @@ struct BatchPaddingTests {
             for (a, b) in zip(full[6...], alone) {
                 #expect(a.topClasses == b.topClasses, "\(row.model.name)")
                 #expect(a.topProbabilities == b.topProbabilities, "\(row.model.name)")
-                #expect(a.selection?.refinedCells == b.selection?.refinedCells, "\(row.model.name)")
-                #expect(a.scores == b.scores, "\(row.model.name)")
+                #expect(a.selection?.cells == b.selection?.cells, "\(row.model.name)")
+                #expect(a.selection?.gcaScores == b.selection?.gcaScores, "\(row.model.name)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 @testable import Reporting
@@ -14,7 +15,7 @@ private func sample() throws -> OverlaySample {
     for i in pixels.indices { pixels[i] = UInt8((i * 37) % 251) }
     return OverlaySample(name: "img-1", caption: "a/b.png — stage 2, window (1, 1)",
                          image: try RGBImage(width: 28, height: 28, pixels: pixels),
-                         region: OverlayRegion(gridSide: 7, cells: [8, 9], window: .init(row: 1, column: 1, size: 5)))
+                         selection: RegionSelection(gridSide: 7, cells: [8, 9], window: .init(row: 1, column: 1, size: 5)))
 }
 
 @Suite("Report documents")
@@ -94,7 +95,7 @@ struct DocumentTests {
         let s = try sample()
         let files = try ReportDocuments.render(Fixture.report, samples: [s])
         let png = try #require(files.first { $0.path == "figures/samples/img-1.png" })
-        #expect(png.contents == .png(try RegionOverlay.render(s.image, region: s.region!)))
+        #expect(png.contents == .png(try RegionOverlay.render(s.image, selection: s.selection!)))
         #expect(!files.contains { $0.path == "figures/samples/strip.png" })  // one sample: no strip
         var bad = s
         bad.name = "../x"

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 @testable import Reporting
@@ -37,13 +38,13 @@ struct FormattingTests {
             (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0000, 0.1611), (1, 29, 0.0061, 0.1718),
         ]
         for (x, n, lo, hi) in cases {
-            let w = Wilson(successes: x, trials: n)
+            let w = WilsonInterval(successes: x, trials: n)
             #expect(Fixed.string(w.lower, 4) == Fixed.string(lo, 4), "\(x)/\(n) lower")
             #expect(Fixed.string(w.upper, 4) == Fixed.string(hi, 4), "\(x)/\(n) upper")
         }
-        #expect(Wilson(successes: 0, trials: 0) == Wilson(successes: 0, trials: 0))
-        #expect(Wilson(successes: 0, trials: 0).lower == 0 && Wilson(successes: 0, trials: 0).upper == 1)
-        #expect(Wilson(successes: 81, trials: 263).percentText() == "[25.53, 36.62]")
+        #expect(WilsonInterval(successes: 0, trials: 0) == WilsonInterval(successes: 0, trials: 0))
+        #expect(WilsonInterval(successes: 0, trials: 0).lower == 0 && WilsonInterval(successes: 0, trials: 0).upper == 1)
+        #expect(WilsonInterval(successes: 81, trials: 263).percentText() == "[25.53, 36.62]")
     }
 
     @Test func utcDatesWithoutCalendar() {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 @testable import Reporting
@@ -29,7 +30,7 @@ struct OverlayTests {
     @Test func cfvitSelectedCellsKeepTheirPixelsOthersAreDimmed() throws {
         let image = try pattern()
         // 7×7 grid on 224 px: cells are 32 px; cell 8 = row 1, column 1 = x, y in 32..<64.
-        let out = try RegionOverlay.render(image, region: OverlayRegion(gridSide: 7, cells: [8, 0, 48]), style: style)
+        let out = try RegionOverlay.render(image, selection: RegionSelection(gridSide: 7, cells: [8, 0, 48]), style: style)
         // Selected cells, away from the grid lines (x or y = 32k), are untouched.
         for (x0, y0) in [(32, 32), (0, 0), (192, 192)] {
             for y in (y0 + 1)..<(y0 + 32) {
@@ -58,8 +59,8 @@ struct OverlayTests {
     @Test func lfvitWindowOutline() throws {
         let image = try pattern()
         // Window of side 5 at cell (1, 1): x, y in 32..<192; outline 2 px inside that edge.
-        let region = OverlayRegion(gridSide: 7, cells: [8, 9, 15, 16, 24], window: .init(row: 1, column: 1, size: 5))
-        let out = try RegionOverlay.render(image, region: region, style: style)
+        let region = RegionSelection(gridSide: 7, cells: [8, 9, 15, 16, 24], window: .init(row: 1, column: 1, size: 5))
+        let out = try RegionOverlay.render(image, selection: region, style: style)
         let red = style.windowColor
         for (x, y) in [(32, 100), (33, 100), (191, 100), (190, 100), (100, 32), (100, 33), (100, 191), (100, 190),
                        (32, 32), (191, 191)] {
@@ -79,14 +80,14 @@ struct OverlayTests {
         var s = OverlayStyle()
         s.drawGrid = false
         // Every cell unselected: every pixel dimmed exactly once.
-        let out = try RegionOverlay.render(image, region: OverlayRegion(gridSide: 7, cells: []), style: s)
+        let out = try RegionOverlay.render(image, selection: RegionSelection(gridSide: 7, cells: []), style: s)
         for y in 0..<30 {
             for x in 0..<50 {
                 #expect(out.pixel(x: x, y: y) == blend(image.pixel(x: x, y: y), s.dimColor, s.dimAlpha))
             }
         }
         // No selection (decided at stage 1) and no grid: the picture is unchanged.
-        let plain = try RegionOverlay.render(image, region: OverlayRegion(gridSide: 7, cells: nil), style: s)
+        let plain = try RegionOverlay.render(image, gridSide: 7, style: s)
         #expect(plain == image)
         #expect(RegionOverlay.edge(7, side: 7, extent: 50) == 50)
         #expect((0...7).map { RegionOverlay.edge($0, side: 7, extent: 50) } == [0, 7, 14, 21, 28, 35, 42, 50])
@@ -94,11 +95,11 @@ struct OverlayTests {
 
     @Test func badRegionsAreTypedErrors() throws {
         let image = try pattern(width: 28, height: 28)
-        #expect(throws: ReportError.self) { try RegionOverlay.render(image, region: OverlayRegion(gridSide: 7, cells: [49])) }
+        #expect(throws: ReportError.self) { try RegionOverlay.render(image, selection: RegionSelection(gridSide: 7, cells: [49])) }
         #expect(throws: ReportError.self) {
-            try RegionOverlay.render(image, region: OverlayRegion(gridSide: 7, cells: [], window: .init(row: 3, column: 0, size: 5)))
+            try RegionOverlay.render(image, selection: RegionSelection(gridSide: 7, cells: [], window: .init(row: 3, column: 0, size: 5)))
         }
-        #expect(throws: ReportError.self) { try RegionOverlay.render(image, region: OverlayRegion(gridSide: 0, cells: nil)) }
+        #expect(throws: ReportError.self) { try RegionOverlay.render(image, gridSide: 0) }
         #expect(throws: ReportError.self) { try RGBImage(width: 2, height: 2, pixels: [1, 2, 3]) }
     }
 
@@ -119,7 +120,7 @@ struct OverlayTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reporting-png-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = try RegionOverlay.render(try pattern(), region: OverlayRegion(gridSide: 7, cells: [8, 9]))
+        let out = try RegionOverlay.render(try pattern(), selection: RegionSelection(gridSide: 7, cells: [8, 9]))
         try out.writePNG(to: dir.appendingPathComponent("a.png").path)
         try out.writePNG(to: dir.appendingPathComponent("b.png").path)
         let a = try Data(contentsOf: dir.appendingPathComponent("a.png"))

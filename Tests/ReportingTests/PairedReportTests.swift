@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 @testable import Reporting
@@ -42,7 +43,7 @@ import Testing
         #expect(MatchedAccuracy.smallestEta(curve, baselineCorrect: 80, baselineImages: 100, criterion: .atLeastBaseline) == 0.4)
         #expect(MatchedAccuracy.smallestEta(curve, baselineCorrect: 81, baselineImages: 100, criterion: .atLeastBaseline) == 0.6)
         #expect(MatchedAccuracy.smallestEta(curve, baselineCorrect: 95, baselineImages: 100, criterion: .atLeastBaseline) == nil)
-        // Wilson [71.1 %, 86.7 %] of 80 / 100: 70 is outside, 80 inside.
+        // WilsonInterval [71.1 %, 86.7 %] of 80 / 100: 70 is outside, 80 inside.
         #expect(MatchedAccuracy.smallestEta(curve, baselineCorrect: 80, baselineImages: 100, criterion: .withinBaselineInterval) == 0.4)
         #expect(MatchedAccuracy.isGridEta(0.07) && MatchedAccuracy.isGridEta(1.0) && !MatchedAccuracy.isGridEta(0.625))
     }

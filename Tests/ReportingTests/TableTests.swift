@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Reporting
 
-// Expected text written by hand. Numbers: see Fixture (Δ, ↓ %, × worked out there); Wilson
+// Expected text written by hand. Numbers: see Fixture (Δ, ↓ %, × worked out there); WilsonInterval
 // bounds from the closed form evaluated independently in Python 3 (math.sqrt, z = 1.959963984540054):
 // 160/200 → [73.914, 84.955], 161/200 → [74.456, 85.394], 162/200 → [74.999, 85.833],
 // 150/200 → [68.566, 80.492], 146/200 → [66.457, 78.677], 140/200 → [63.321, 75.925],

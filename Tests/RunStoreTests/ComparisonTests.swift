@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import RunStore
@@ -110,7 +111,7 @@ import RunStore
         // "never" never reaches the baseline: no η, no point.
         #expect(rows[0][0] == .text("never") && rows[0][2] == .null && rows[1][2] == .null)
 
-        // The Swift rule (Common/MatchedAccuracy) gives the same η on the stored sweeps.
+        // The Swift rule (Domain/Statistics/MatchedAccuracy) gives the same η on the stored sweeps.
         let b = try #require(try store.sweepPoints(of: base).last)
         for (run, expected) in [(two, [0.8, 0.72]), (never, [nil, nil] as [Double?])] {
             let curve = try store.sweepPoints(of: run).map { MatchedAccuracy.Point(eta: $0.eta, correct: $0.top1Correct, images: $0.imageCount) }

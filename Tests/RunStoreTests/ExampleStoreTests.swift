@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import RunStore
@@ -57,7 +58,7 @@ import RunStore
         guard model.flops.count == 2 else { return ImageResult(image: image, stages: stages) }
         var cells: [Int] = []
         let scores = (0..<49).map { _ in rng.unit() / 24.5 }
-        let region: RegionSelection.Region
+        let window: RegionSelection.Window?
         if model.window {
             // The 5×5 window with the largest summed score, then its 22 best cells.
             var best = (sum: -Float.infinity, row: 0, col: 0)
@@ -67,13 +68,13 @@ import RunStore
             } }
             let inside = (0..<25).map { (best.row + $0 / 5) * 7 + best.col + $0 % 5 }
             cells = Array(inside.sorted { scores[$0] > scores[$1] }.prefix(22))
-            region = .window(row: best.row, column: best.col, size: 5)
+            window = RegionSelection.Window(row: best.row, column: best.col, size: 5)
         } else {
             cells = Array((0..<49).sorted { scores[$0] > scores[$1] }.prefix(25))
-            region = .cells
+            window = nil
         }
         return ImageResult(image: image, stages: stages,
-                           selection: RegionSelection(region: region, gridSide: 7, cells: cells, gcaScores: scores))
+                           selection: RegionSelection(gridSide: 7, cells: cells, window: window, gcaScores: scores))
     }
 
     static func fill(_ path: String) throws -> RunStore {

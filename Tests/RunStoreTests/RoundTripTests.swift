@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import RunStore
@@ -68,8 +69,8 @@ import RunStore
                                  StageOutput(stage: 2, topClasses: [1, 9, 8, 7, 6],
                                              topProbabilities: [0.9, 0.04, 0.03, 0.02, 0.01],
                                              cumulativeFLOPs: 4_022_324_736)],
-                        selection: RegionSelection(region: .window(row: 2, column: 1, size: 5), gridSide: 7,
-                                                   cells: [16, 23, 15, 30], gcaScores: special)),
+                        selection: RegionSelection(gridSide: 7, cells: [16, 23, 15, 30],
+                                                   window: .init(row: 2, column: 1, size: 5), gcaScores: special)),
             Synthetic.result(position: 4),
             Synthetic.result(position: 5),
         ]
@@ -86,7 +87,7 @@ import RunStore
         for (a, b) in zip(read, written) {
             #expect(a.image == b.image)
             #expect(a.stages == b.stages)
-            #expect(a.selection?.region == b.selection?.region)
+            #expect(a.selection?.window == b.selection?.window)
             #expect(a.selection?.cells == b.selection?.cells)
             // Bit-exact float32 round trip of the GCA blob (−0 and subnormals included).
             #expect(a.selection?.gcaScores?.map(\.bitPattern) == b.selection?.gcaScores?.map(\.bitPattern))

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import RunStore
 
@@ -81,16 +82,16 @@ enum Synthetic {
         }
         guard stages > 1 else { return ImageResult(image: image, stages: outputs) }
         var cells: [Int] = []
-        let region: RegionSelection.Region
+        let window: RegionSelection.Window?
         if position % 2 == 0 {
-            region = .cells
+            window = nil
             while cells.count < 25 {
                 let c = rng.below(49)
                 if !cells.contains(c) { cells.append(c) }
             }
         } else {
             let row = rng.below(3), col = rng.below(3)
-            region = .window(row: row, column: col, size: 5)
+            window = RegionSelection.Window(row: row, column: col, size: 5)
             while cells.count < 22 {
                 let c = (row + rng.below(5)) * 7 + col + rng.below(5)
                 if !cells.contains(c) { cells.append(c) }
@@ -98,7 +99,7 @@ enum Synthetic {
         }
         let scores = gca ? (0..<49).map { _ in rng.unit() / 49 } : nil
         return ImageResult(image: image, stages: outputs,
-                           selection: RegionSelection(region: region, gridSide: 7, cells: cells, gcaScores: scores))
+                           selection: RegionSelection(gridSide: 7, cells: cells, window: window, gcaScores: scores))
     }
 
     /// Writes `positions` in batches of `batch`.

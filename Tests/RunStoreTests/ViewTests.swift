@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import RunStore
@@ -66,7 +67,7 @@ import RunStore
         try store.forEachSelection(of: run) { _, s in
             selections += 1
             cells += s.cells.count
-            if case .window = s.region { windows += 1 }
+            if s.kind == .window { windows += 1 }
         }
         #expect(try db.scalar("SELECT COUNT(*) FROM image_regions WHERE run_id = ?", [r]) == .integer(Int64(selections)))
         #expect(try db.scalar("SELECT COUNT(*) FROM image_regions WHERE kind = 'window'") == .integer(Int64(windows)))

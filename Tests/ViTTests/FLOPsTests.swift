@@ -220,13 +220,4 @@ struct FLOPsHelperTests {
         #expect(FLOPs.giga(950_000_000, decimals: 1) == "1.0")
         #expect(FLOPs.giga(1_234_567_891, decimals: 12) == "1.234567891")
     }
-
-    @Test func expectedFLOPsWeighsStagesByExits() throws {
-        let c = [1_000, 4_000]
-        #expect(FLOPs.expected(cumulative: c, exits: [10, 0]) == 1_000)
-        #expect(FLOPs.expected(cumulative: c, exits: [0, 7]) == 4_000)
-        #expect(FLOPs.expected(cumulative: c, exits: [3, 1]) == 1_750)
-        #expect(FLOPs.expected(cumulative: c, exits: [0, 0]) == nil)
-        #expect(FLOPs.expected(cumulative: c, exits: [1]) == nil)
-    }
 }

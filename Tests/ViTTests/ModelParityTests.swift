@@ -113,9 +113,9 @@ struct ModelParityTests {
             for b in 0..<out.selections.count {
                 let expected = cells.row(b).map { Int($0) }
                 if nearTie {
-                    if out.selections[b].refinedCells != expected { print("\(name): near tie, image \(b) selects differently (logged, not failed)") }
+                    if out.selections[b].cells != expected { print("\(name): near tie, image \(b) selects differently (logged, not failed)") }
                 } else {
-                    #expect(out.selections[b].refinedCells == expected, "\(name) image \(b) cells")
+                    #expect(out.selections[b].cells == expected, "\(name) image \(b) cells")
                 }
                 #expect(expected.count == k)
             }

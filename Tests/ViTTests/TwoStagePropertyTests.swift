@@ -48,9 +48,9 @@ struct TwoStagePropertyTests {
         #expect(m.config.stage2Tokens == 1 + Self.tiny.numPatches)
         let out = m.forward(images, taps: true)
         #expect(out.stage2Tokens!.shape == [6, 197 - 196 + Self.tiny.numPatches, 32])
-        for s in out.selections {
-            #expect(Set(s.fineIndices(coarseGrid: 7)) == Set(0..<196))
-            #expect(s.coarseCells.isEmpty)
+        for l in out.layouts {
+            #expect(Set(l.selection.fineIndices) == Set(0..<196))
+            #expect(l.coarseCells.isEmpty)
         }
     }
 
@@ -58,10 +58,11 @@ struct TwoStagePropertyTests {
         let out = try model(.cfvit).forward(images)
         for b in 0..<6 {
             let s = Array(out.scores.row(b))
-            let sel = out.selections[b]
-            #expect(sel.refinedCells.count == 25 && sel.coarseCells.count == 24)
-            #expect(Set(sel.refinedCells + sel.coarseCells) == Set(0..<49))
-            let order = sel.refinedCells + sel.coarseCells
+            let sel = out.selections[b], coarse = out.layouts[b].coarseCells
+            #expect(sel.cells.count == 25 && coarse.count == 24)
+            #expect(Set(sel.cells + coarse) == Set(0..<49))
+            #expect(sel.gcaScores == s && sel.gridSide == 7 && sel.window == nil)
+            let order = sel.cells + coarse
             for i in 1..<order.count { #expect(s[order[i - 1]] >= s[order[i]]) }
         }
     }
@@ -72,7 +73,7 @@ struct TwoStagePropertyTests {
             let s = Array(out.scores.row(b))
             let sel = out.selections[b]
             let w = try #require(sel.window)
-            #expect(sel.refinedCells.count == 22 && sel.coarseCells.count == 49 - 22)
+            #expect(sel.cells.count == 22 && out.layouts[b].coarseCells.count == 49 - 22)
             var best: Float = -.infinity
             for i in 0...2 { for j in 0...2 {
                 var sum: Float = 0
@@ -82,7 +83,7 @@ struct TwoStagePropertyTests {
             var chosen: Float = 0
             for r in w.row..<(w.row + 5) { for c in w.column..<(w.column + 5) { chosen += s[r * 7 + c] } }
             #expect(chosen == best)
-            for cell in sel.refinedCells {
+            for cell in sel.cells {
                 #expect((w.row..<(w.row + 5)).contains(cell / 7) && (w.column..<(w.column + 5)).contains(cell % 7))
             }
         }
@@ -107,18 +108,12 @@ struct TwoStagePropertyTests {
         }
     }
 
-    @Test func fineIndicesAreGroupedByCorner() {
-        let sel = RegionSelection(refinedCells: [0, 8, 48], coarseCells: [])
-        // g = 7: cell 8 = (1, 1) → top-left child (2, 2) on the 14×14 grid = 30.
-        #expect(sel.fineIndices(coarseGrid: 7) == [0, 30, 180, 1, 31, 181, 14, 44, 194, 15, 45, 195])
-    }
-
     @Test func dropCoarseTokensShortensStage2() throws {
         let m = try model(.lfvit) { $0.reuseCoarseTokens = false }
         #expect(m.config.stage2Tokens == 1 + 4 * 22)
         let out = m.forward(images, taps: true)
         #expect(out.stage2Tokens!.shape == [6, 89, 32])
-        #expect(out.selections.allSatisfy { $0.coarseCells.isEmpty })
+        #expect(out.layouts.allSatisfy { $0.coarseCells.isEmpty })
     }
 
     @Test func randomRegionsDependOnSeedAndKeyOnly() throws {
@@ -130,7 +125,7 @@ struct TwoStagePropertyTests {
         #expect(b.forward(images, imageKeys: keys).selections != first)
         // The same image key gives the same cells whatever its position in the batch.
         let single = a.forward(Tensor(shape: [1, 3, 56, 56], scalars: Array(images.row(3))), imageKeys: [13]).selections
-        #expect(single[0].refinedCells == first[3].refinedCells)
+        #expect(single[0].cells == first[3].cells)
     }
 
     @Test func invalidConfigsAreRefusedNamingTheField() {

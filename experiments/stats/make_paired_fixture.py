@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/RunStoreTests/Fixtures/paired_stats.json, the reference for PairedStatisticsTests.
+"""Writes Tests/DomainTests/Fixtures/paired_stats.json, the reference for PairedStatisticsTests.
 
 Independent of the Swift code:
   * McNemar (exact): scipy.stats.binomtest(b, b + c, 0.5).pvalue (two-sided), and the
@@ -20,7 +20,7 @@ import scipy
 from scipy import stats
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "Tests", "RunStoreTests", "Fixtures", "paired_stats.json")
+OUT = os.path.join(ROOT, "Tests", "DomainTests", "Fixtures", "paired_stats.json")
 
 # (b, c): images only the model gets right, images only the reference gets right.
 MCNEMAR = [(0, 0), (1, 0), (0, 1), (5, 0), (3, 10), (10, 3), (7, 7), (12, 11), (90, 103),

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import RunStore
 
@@ -60,6 +61,6 @@ public enum StoreBenchmark {
         let cells = (0..<25).map { ($0 * 2 + p) % 49 }
         let scores = (0..<49).map { Float(($0 + p) % 49) / 1176 }
         return ImageResult(image: image, stages: stages,
-                           selection: RegionSelection(region: .cells, gridSide: 7, cells: cells, gcaScores: scores))
+                           selection: RegionSelection(gridSide: 7, cells: cells, gcaScores: scores))
     }
 }

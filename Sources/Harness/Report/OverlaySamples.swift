@@ -31,16 +31,11 @@ public enum OverlaySamples {
         let decoded = try ImageDecoder().decode(path: path)
         let crop = EvalTransform(preprocessing).crop(decoded)
         let image = try Reporting.RGBImage(width: crop.width, height: crop.height, pixels: crop.pixels)
-        let region = r.selection.map { sel -> OverlayRegion in
-            var window: OverlayRegion.Window?
-            if case let .window(row, column, size) = sel.region { window = .init(row: row, column: column, size: size) }
-            return OverlayRegion(gridSide: sel.gridSide, cells: sel.cells, window: window)
-        }
         let s1 = r.stages.first
         let label = r.image.classIndex.map { "label \($0)" } ?? "unlabelled"
         let caption = "\(model) · \(r.image.relativePath) · \(label) · stage 1: class \(s1?.predicted ?? -1) (p = \(String(format: "%.3f", s1?.confidence ?? 0)))"
             + (r.stages.count > 1 ? " · stage 2: class \(r.stages[1].predicted)" : "")
         let stem = "\(model)-\(r.image.position)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        return OverlaySample(name: String(stem), caption: caption, image: image, region: region)
+        return OverlaySample(name: String(stem), caption: caption, image: image, selection: r.selection)
     }
 }

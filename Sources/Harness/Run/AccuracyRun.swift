@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import ImageData
 import RunStore
@@ -68,7 +69,6 @@ struct AccuracyRun: RowRun {
         let pipeline = PrefetchPipeline(entries: todo, preprocessing: row.preprocessing,
                                         options: .init(batchSize: plan.options.batch, workers: workers))
         defer { pipeline.cancel() }
-        let grid = row.spec.stageCount == 2 ? row.spec.backbone.gridSize / 2 : 0
         var skips = SkipSummary()
         var clock = TimeSplit.Clock()
         for batch in pipeline {
@@ -90,18 +90,11 @@ struct AccuracyRun: RowRun {
                         StageOutput(stage: s + 1, topClasses: out.topClasses[s], topProbabilities: out.topProbabilities[s],
                                     cumulativeFLOPs: Int64(model.flops[s]))
                     }
-                    let selection = out.selection.map { sel -> StoredSelection in
-                        let region: StoredRegion = sel.window.map {
-                            .window(row: $0.row, column: $0.column, size: $0.size)
-                        } ?? .cells
-                        return StoredSelection(region: region, gridSide: grid, cells: sel.refinedCells,
-                                                        gcaScores: out.scores)
-                    }
                     results.append(ImageResult(
                         image: ImageRecord(position: entry.position, relativePath: entry.relativePath.description,
                                            classIndex: entry.label >= 0 ? entry.label : nil,
                                            labelSource: data.labelSource, width: nil, height: nil, fileSize: nil),
-                        stages: stages, selection: selection))
+                        stages: stages, selection: out.selection))
                 }
             }
             results.sort { $0.image.position < $1.image.position }

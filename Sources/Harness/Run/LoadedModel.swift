@@ -1,5 +1,6 @@
 import Checkpoint
 import Digest
+import Domain
 import Foundation
 import ImageData
 import Tensor
@@ -101,8 +102,8 @@ public final class LoadedModel {
         /// Per stage: probabilities of the top 5 classes, descending, and their classes.
         public var topClasses: [[Int]]
         public var topProbabilities: [[Float]]
+        /// What stage 2 refined, with the stage-1 scores (two-stage models).
         public var selection: RegionSelection?
-        public var scores: [Float]?
     }
 
     /// Every stage for every image (accuracy mode). images: [B, C, S, S]
@@ -119,14 +120,14 @@ public final class LoadedModel {
             let out = m.forward(images)
             return (0..<batch).map { b in
                 let t = top5(out.logits, b)
-                return ImageOutputs(topClasses: [t.0], topProbabilities: [t.1], selection: nil, scores: nil)
+                return ImageOutputs(topClasses: [t.0], topProbabilities: [t.1], selection: nil)
             }
         case let .twoStage(m):
             let out = m.forward(images, imageKeys: keys)
             return (0..<batch).map { b in
                 let t1 = top5(out.stage1Logits, b), t2 = top5(out.stage2Logits, b)
                 return ImageOutputs(topClasses: [t1.0, t2.0], topProbabilities: [t1.1, t2.1],
-                                    selection: out.selections[b], scores: Array(out.scores.row(b)))
+                                    selection: out.selections[b])
             }
         }
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// `repro check`: the current run against the committed baseline.
@@ -41,12 +42,9 @@ public enum RegressionCheck {
                            findings: findings)
     }
 
-    /// The 0-based stage an image stops at: the first non-last stage whose confidence ≥ Float(η)
-    /// (the exit rule the store's sweep uses).
+    /// The 0-based stage an image stops at (the rule of the model and the store's sweep).
     static func exitStage(_ stages: [StagePrediction], eta: Double) -> Int {
-        let threshold = Float(eta)
-        for s in 0..<(stages.count - 1) where stages[s].confidence >= threshold { return s }
-        return stages.count - 1
+        ExitRule.exitStage(confidences: stages.map(\.confidence), threshold: ExitRule.threshold(eta))
     }
 
     /// Whether a prediction change can move the top-1 count (unknown label: assume it can).

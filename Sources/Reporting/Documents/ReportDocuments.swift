@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// One image for the samples page (CF-ViT Fig. 9 / LF-ViT Fig. 1): the decoded (cropped)
@@ -9,13 +10,13 @@ public struct OverlaySample: Equatable, Sendable {
     public var caption: String
     public var image: RGBImage
     /// nil: draw the image as is.
-    public var region: OverlayRegion?
+    public var selection: RegionSelection?
 
-    public init(name: String, caption: String, image: RGBImage, region: OverlayRegion?) {
+    public init(name: String, caption: String, image: RGBImage, selection: RegionSelection?) {
         self.name = name
         self.caption = caption
         self.image = image
-        self.region = region
+        self.selection = selection
     }
 }
 
@@ -121,7 +122,7 @@ public enum ReportDocuments {
                   names.insert(s.name).inserted, s.name != "strip" else {
                 throw ReportError.invalidInput(field: "samples '\(s.name)'", problem: "sample names must be distinct file stems (letters, digits, '.', '-', '_')")
             }
-            let image = try s.region.map { try RegionOverlay.render(s.image, region: $0, style: style) } ?? s.image
+            let image = try s.selection.map { try RegionOverlay.render(s.image, selection: $0, style: style) } ?? s.image
             rendered.append(image)
             let path = "figures/samples/\(s.name).png"
             files.append(ReportFile(path: path, contents: .png(image)))

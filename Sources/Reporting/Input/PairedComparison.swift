@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A row against the row it is compared with, on the same images: per η, the 2×2 table of

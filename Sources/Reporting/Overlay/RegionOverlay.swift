@@ -1,36 +1,5 @@
+import Domain
 import Foundation
-
-/// What the second stage refined on one image, in the coarse grid's cell indices
-/// (`cell = row · gridSide + column`, row-major, 0-based).
-public struct OverlayRegion: Codable, Equatable, Sendable {
-    /// Side of the coarse grid (7 for 7×7).
-    public var gridSide: Int
-    /// The refined cells: CF-ViT's informative cells, LF-ViT's top-K cells in the window.
-    /// nil: the image was decided at stage 1 and nothing was refined (only the grid is drawn).
-    public var cells: [Int]?
-    /// LF-ViT's m×m window (top-left cell and side), outlined; nil for CF-ViT.
-    public var window: Window?
-
-    public struct Window: Codable, Equatable, Sendable {
-        public var row: Int
-        public var column: Int
-        public var size: Int
-
-        public init(row: Int, column: Int, size: Int) {
-            self.row = row
-            self.column = column
-            self.size = size
-        }
-    }
-
-    public init(gridSide: Int, cells: [Int]?, window: Window? = nil) {
-        self.gridSide = gridSide
-        self.cells = cells
-        self.window = window
-    }
-
-    enum CodingKeys: String, CodingKey { case gridSide = "grid_side", cells, window }
-}
 
 /// How an overlay is drawn. Blends use integer arithmetic: out = (p·(256−a) + c·a + 128) >> 8.
 public struct OverlayStyle: Equatable, Sendable {
@@ -54,17 +23,27 @@ public enum RegionOverlay {
     /// so cells tile the image exactly whatever its size.
     public static func edge(_ c: Int, side: Int, extent: Int) -> Int { c * extent / side }
 
-    /// The image with unselected cells dimmed, the grid drawn and the window outlined.
-    /// Pixels inside a selected cell (off the grid lines) are unchanged.
-    public static func render(_ image: RGBImage, region: OverlayRegion, style: OverlayStyle = OverlayStyle()) throws -> RGBImage {
-        let g = region.gridSide
+    /// The image with the cells stage 2 did not refine dimmed, the grid drawn and LF-ViT's
+    /// window outlined. Pixels inside a selected cell (off the grid lines) are unchanged.
+    public static func render(_ image: RGBImage, selection: RegionSelection,
+                              style: OverlayStyle = OverlayStyle()) throws -> RGBImage {
+        try draw(image, gridSide: selection.gridSide, cells: selection.cells, window: selection.window, style: style)
+    }
+
+    /// Only the coarse grid (an image decided at stage 1: nothing was refined).
+    public static func render(_ image: RGBImage, gridSide: Int, style: OverlayStyle = OverlayStyle()) throws -> RGBImage {
+        try draw(image, gridSide: gridSide, cells: nil, window: nil, style: style)
+    }
+
+    private static func draw(_ image: RGBImage, gridSide g: Int, cells: [Int]?, window: RegionSelection.Window?,
+                             style: OverlayStyle) throws -> RGBImage {
         guard g >= 1, g <= image.width, g <= image.height else {
             throw ReportError.invalidImage("grid \(g)×\(g) does not fit a \(image.width)×\(image.height) image")
         }
-        if let cells = region.cells, let bad = cells.first(where: { !(0..<(g * g)).contains($0) }) {
+        if let cells, let bad = cells.first(where: { !(0..<(g * g)).contains($0) }) {
             throw ReportError.invalidImage("cell \(bad) is outside the \(g)×\(g) grid (0…\(g * g - 1))")
         }
-        if let w = region.window {
+        if let w = window {
             guard w.size >= 1, w.row >= 0, w.column >= 0, w.row + w.size <= g, w.column + w.size <= g else {
                 throw ReportError.invalidImage("window at (\(w.row), \(w.column)) of side \(w.size) is outside the \(g)×\(g) grid")
             }
@@ -82,7 +61,7 @@ public enum RegionOverlay {
                 p[i + 2] = UInt8((Int(p[i + 2]) * (256 - a) + Int(c.b) * a + 128) >> 8)
             }
         }
-        if let cells = region.cells {
+        if let cells {
             let selected = Set(cells)
             for cell in 0..<(g * g) where !selected.contains(cell) {
                 let r = cell / g, c = cell % g
@@ -104,7 +83,7 @@ public enum RegionOverlay {
                 }
             }
         }
-        if let w = region.window {
+        if let w = window {
             let x0 = edge(w.column, side: g, extent: W), x1 = edge(w.column + w.size, side: g, extent: W)
             let y0 = edge(w.row, side: g, extent: H), y1 = edge(w.row + w.size, side: g, extent: H)
             let t = max(1, min(style.windowThickness, (x1 - x0) / 2, (y1 - y0) / 2))

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The papers' claims (suite data) against the measurements: per claim the measured value,

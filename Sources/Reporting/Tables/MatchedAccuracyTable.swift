@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The operating point where a two-stage model first matches its baseline: for each model with

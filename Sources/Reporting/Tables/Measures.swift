@@ -1,8 +1,5 @@
-import Common
+import Domain
 import Foundation
-
-/// Reporting's name for the shared Wilson score interval (Common/WilsonInterval.swift).
-public typealias Wilson = WilsonInterval
 
 extension WilsonInterval {
     /// "[79.05, 82.41]" in percent.
@@ -17,7 +14,7 @@ struct Accuracy {
     var images: Int
 
     var percent: Double { Fixed.percent(correct, of: images) }
-    var interval: Wilson { Wilson(successes: correct, trials: images) }
+    var interval: WilsonInterval { WilsonInterval(successes: correct, trials: images) }
 }
 
 extension ModelResult {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The CSV schema shared by every per-(model, η) table: timm's results-file columns first, in
@@ -48,8 +49,8 @@ public enum ResultCSV {
               model.interpolation ?? ""]
         r += [model.variant, eta.map { Fixed.string($0, 2) } ?? ""]
         if let p = point {
-            let t1 = Wilson(successes: p.top1Correct, trials: p.images)
-            let t5 = Wilson(successes: p.top5Correct, trials: p.images)
+            let t1 = WilsonInterval(successes: p.top1Correct, trials: p.images)
+            let t5 = WilsonInterval(successes: p.top5Correct, trials: p.images)
             r += [Fixed.string(p.gflops, 4), Fixed.string(p.stage1ExitShare, 6), String(p.images),
                   Fixed.string(100 * t1.lower, 3), Fixed.string(100 * t1.upper, 3),
                   Fixed.string(100 * t5.lower, 3), Fixed.string(100 * t5.upper, 3)]

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Renders a `TableSpec` (ablation tables and other suite-defined comparisons).

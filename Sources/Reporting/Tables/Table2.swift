@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Table 2 of CF-ViT in its own shape: each baseline row followed by the rows compared with

@@ -31,6 +31,8 @@ public final class SQLiteStatement {
     /// True between the first `step` and the `reset`; a cached statement still in use is not
     /// handed out again (a nested query of the same text gets a fresh statement).
     var isActive = false
+    /// Result column indices by name, filled on first use (`column(_:)`).
+    var columnIndexCache: [String: Int32]?
 
     init(handle: OpaquePointer, sql: String, database: SQLiteDatabase) {
         self.handle = handle

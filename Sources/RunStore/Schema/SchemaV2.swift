@@ -60,7 +60,7 @@ enum SchemaV2 {
     /// suite's latest throughput runs at that η (NULL when none was timed). eta is NULL when
     /// no point of the sweep qualifies. The baseline's point is its sweep point at its largest
     /// η (a single-stage model has the same point at every η). Same rule as
-    /// Common/MatchedAccuracy.swift.
+    /// Domain/Statistics/MatchedAccuracy.swift.
     static let views = """
     CREATE VIEW matched_accuracy AS
     WITH pairs AS (

@@ -1,3 +1,4 @@
+import Domain
 import Tensor
 
 /// CF-ViT informative region identification: the top k = ceil(α·Nc) coarse cells by score are
@@ -5,14 +6,10 @@ import Tensor
 /// Port of: github.com/ChenMnZ/CF-ViT deit/models_deit.py:227-240 (argsort descending, split
 /// at k). The official sort is unstable; ties are broken by lower index here (spec §5).
 enum CFViTSelection {
-    /// scores: [Nc] → selection
-    static func select(scores: [Float], k: Int) -> RegionSelection {
+    /// scores: [Nc = grid²] → selection and stage-2 layout
+    static func select(scores: [Float], grid: Int, k: Int) -> Stage2Layout {
         let order = Classification.argsortDescending(scores)
-        var gap = Float.infinity
-        if k > 0 && k < order.count {
-            gap = RegionSelection.relativeGap(scores[order[k - 1]], scores[order[k]])
-        }
-        return RegionSelection(refinedCells: Array(order[..<k]), coarseCells: Array(order[k...]),
-                               minRelativeGap: gap)
+        return Stage2Layout(selection: RegionSelection(gridSide: grid, cells: Array(order[..<k]), gcaScores: scores),
+                            coarseCells: Array(order[k...]))
     }
 }

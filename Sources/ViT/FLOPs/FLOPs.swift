@@ -73,17 +73,6 @@ public enum FLOPs {
                                           countStage2Classifier: countStage2Classifier)).cumulative
     }
 
-    /// Expected FLOPs per image (DVT's convention, used by both official evaluations):
-    /// Σ_k (exits[k] / Σ exits) · cumulative[k], where exits[k] counts the images whose
-    /// prediction came from stage k. Nil when no image was counted or the lengths differ.
-    public static func expected(cumulative: [Int], exits: [Int]) -> Double? {
-        let n = exits.reduce(0, +)
-        guard n > 0, exits.count == cumulative.count, exits.allSatisfy({ $0 >= 0 }) else { return nil }
-        var sum = 0.0
-        for (c, e) in zip(cumulative, exits) { sum += Double(e) * Double(c) }
-        return sum / Double(n)
-    }
-
     /// `flops` in G with `decimals` digits, rounded half up from the exact integer (no binary
     /// floating point in between), e.g. giga(4_022_324_736, decimals: 1) == "4.0".
     /// `decimals` is clamped to 0…9 (9 is exact).

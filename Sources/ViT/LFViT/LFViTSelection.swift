@@ -1,3 +1,4 @@
+import Domain
 import Tensor
 
 /// LF-ViT's neighbourhood global class attention (NGCA): the m×m window of the coarse grid with
@@ -25,37 +26,28 @@ enum LFViTSelection {
         return cells
     }
 
-    /// scores: [S²] → selection (window, K refined cells, then the outside cells and the
-    /// in-window leftovers when `keepCoarse`).
-    static func select(scores: [Float], grid s: Int, windowSize m: Int, k: Int, keepCoarse: Bool) -> RegionSelection {
+    /// scores: [S²] → selection (window, K refined cells) and stage-2 layout (then the outside
+    /// cells and the in-window leftovers when `keepCoarse`).
+    static func select(scores: [Float], grid s: Int, windowSize m: Int, k: Int, keepCoarse: Bool) -> Stage2Layout {
         // Windows in row-major order of their top-left corner; sums in row-major cell order
         // (the official reduction runs on the GPU, so its order is unknown); first maximum wins.
         var best = (row: 0, column: 0, sum: -Float.infinity)
-        var second = -Float.infinity
         for i in 0...(s - m) {
             for j in 0...(s - m) {
                 var sum: Float = 0
                 for cell in windowCells(row: i, column: j, size: m, grid: s) { sum += scores[cell] }
-                if sum > best.sum {
-                    second = best.sum
-                    best = (i, j, sum)
-                } else if sum > second {
-                    second = sum
-                }
+                if sum > best.sum { best = (i, j, sum) }
             }
         }
         let inside = windowCells(row: best.row, column: best.column, size: m, grid: s)
         let order = Classification.argsortDescending(inside.map { scores[$0] })
         let refined = order[..<k].map { inside[$0] }
         let leftovers = order[k...].map { inside[$0] }
-        var gap = second.isFinite ? RegionSelection.relativeGap(best.sum, second) : .infinity
-        if k > 0 && k < order.count {
-            gap = min(gap, RegionSelection.relativeGap(scores[inside[order[k - 1]]], scores[inside[order[k]]]))
-        }
         let coarse = keepCoarse
             ? outsideCells(row: best.row, column: best.column, size: m, grid: s) + leftovers
             : []
-        return RegionSelection(refinedCells: refined, coarseCells: coarse,
-                               window: .init(row: best.row, column: best.column, size: m), minRelativeGap: gap)
+        let window = RegionSelection.Window(row: best.row, column: best.column, size: m)
+        return Stage2Layout(selection: RegionSelection(gridSide: s, cells: refined, window: window, gcaScores: scores),
+                            coarseCells: coarse)
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Tensor
 
 /// One thread's CF-ViT / LF-ViT: a coarse stage-1 pass over the image downsampled 2×, an exit
@@ -29,18 +30,18 @@ final class TwoStageEngine {
         let batch = checkInput(images)
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)
         let s1 = stage1(images, lowRes: lowRes, keys: keys, keepFeatures: taps)
-        let selections = s1.scores.map(select)
+        let layouts = s1.scores.map(select)
         let (logits2, tokensTap) = images.withUnsafePointer { img in
-            stage2(images: img, batch: batch, selections: selections, keepTokens: taps)
+            stage2(images: img, batch: batch, layouts: layouts, keepTokens: taps)
         }
         return Output(stage1Logits: s1.logits, stage2Logits: logits2,
                       scores: Tensor(shape: [batch, config.coarseCells], scalars: s1.scores.flatMap { $0 }),
-                      selections: selections, stage1Features: s1.features, stage2Tokens: tokensTap)
+                      layouts: layouts, stage1Features: s1.features, stage2Tokens: tokensTap)
     }
 
     /// Stage 1 on the whole batch; stage 2 only on the images whose stage-1 confidence is below
-    /// η (exit iff max softmax ≥ Float(η), the float32 test of `forward_early_exit`). Batches
-    /// where every image exits, or none does, are fine.
+    /// η (`ExitRule`, the float32 test of `forward_early_exit`). Batches where every image
+    /// exits, or none does, are fine.
     func forwardEarlyExit(_ images: Tensor, threshold eta: Double, imageKeys: [UInt64]? = nil) -> EarlyExitOutput {
         let batch = checkInput(images)
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)
@@ -50,24 +51,24 @@ final class TwoStageEngine {
         let confidence = (0..<batch).map { b in
             Classification.probabilities(s1.logits.scalars[(b * k)..<((b + 1) * k)]).max() ?? 0
         }
-        let threshold = Float(eta)
-        let exited = confidence.map { $0 >= threshold }
+        let threshold = ExitRule.threshold(eta)
+        let exited = confidence.map { ExitRule.stops(confidence: $0, threshold: threshold) }
         let rest = (0..<batch).filter { !exited[$0] }
         var selections = [RegionSelection?](repeating: nil, count: batch)
         if !rest.isEmpty {
             let chosen = rest.map { select(s1.scores[$0]) }
-            for (i, b) in rest.enumerated() { selections[b] = chosen[i] }
+            for (i, b) in rest.enumerated() { selections[b] = chosen[i].selection }
             let c = config.backbone
             let imageSize = c.inChannels * c.imageSize * c.imageSize
             // Stage 2 reads images, stage-1 features and input tokens of the refined subset.
             let logits2: Tensor = images.withUnsafePointer { img in
                 if rest.count == batch {
-                    return stage2(images: img, batch: batch, selections: chosen, keepTokens: false).logits
+                    return stage2(images: img, batch: batch, layouts: chosen, keepTokens: false).logits
                 }
                 let sub = backbone.workspace.buffer(.subImages, rest.count * imageSize)
                 for (i, b) in rest.enumerated() { (sub + i * imageSize).update(from: img + b * imageSize, count: imageSize) }
                 compactStage1(rows: rest)
-                return stage2(images: sub, batch: rest.count, selections: chosen, keepTokens: false).logits
+                return stage2(images: sub, batch: rest.count, layouts: chosen, keepTokens: false).logits
             }
             for (i, b) in rest.enumerated() {
                 for j in 0..<k { logits.scalars[b * k + j] = logits2.scalars[i * k + j] }
@@ -143,10 +144,10 @@ final class TwoStageEngine {
         }
     }
 
-    private func select(_ scores: [Float]) -> RegionSelection {
+    private func select(_ scores: [Float]) -> Stage2Layout {
         switch config.method {
         case .cfvit:
-            return CFViTSelection.select(scores: scores, k: config.refinedCells)
+            return CFViTSelection.select(scores: scores, grid: config.coarseGrid, k: config.refinedCells)
         case .lfvit:
             return LFViTSelection.select(scores: scores, grid: config.coarseGrid, windowSize: config.regionSize,
                                          k: config.refinedCells, keepCoarse: config.reuseCoarseTokens)
@@ -157,14 +158,14 @@ final class TwoStageEngine {
 
     /// images: [B, C, S, S]; the workspace's stage-1 buffers hold the same B images in order.
     /// → logits [B, classes]
-    private func stage2(images: UnsafePointer<Float>, batch: Int, selections: [RegionSelection],
+    private func stage2(images: UnsafePointer<Float>, batch: Int, layouts: [Stage2Layout],
                         keepTokens: Bool) -> (logits: Tensor, tokens: Tensor?) {
         let c = config.backbone
         let ws = backbone.workspace
-        let d = c.embedDim, g = config.coarseGrid, nc = config.coarseCells
+        let d = c.embedDim, nc = config.coarseCells
         let k = config.refinedCells
         let n2 = config.stage2Tokens
-        let fine = selections.map { $0.fineIndices(coarseGrid: g) }
+        let fine = layouts.map(\.selection.fineIndices)
         // Full-resolution patch embeddings of the 4k children, in stage-2 order: [B·4k, D].
         let p2 = ws.buffer(.fineTokens, max(1, batch * 4 * k) * d)
         backbone.embedPatches(images, batch: batch, size: c.imageSize, indices: fine, p2)
@@ -174,7 +175,7 @@ final class TwoStageEngine {
         if config.featureReuse, k > 0, let rw = backbone.weights.reuse {
             let gathered = ws.buffer(.gather, batch * k * d)
             for b in 0..<batch {
-                for (j, q) in selections[b].refinedCells.enumerated() {
+                for (j, q) in layouts[b].selection.cells.enumerated() {
                     (gathered + (b * k + j) * d).update(from: zc + (b * (nc + 1) + 1 + q) * d, count: d)
                 }
             }
@@ -211,7 +212,7 @@ final class TwoStageEngine {
                         for j in 0..<d { dst[j] = src[j] + pr[j] }
                     }
                 }
-                for (t, u) in selections[b].coarseCells.enumerated() {
+                for (t, u) in layouts[b].coarseCells.enumerated() {
                     (seq + (1 + 4 * k + t) * d).update(from: e1 + (b * (nc + 1) + 1 + u) * d, count: d)
                 }
             }

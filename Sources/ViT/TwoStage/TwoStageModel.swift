@@ -1,4 +1,5 @@
 import Checkpoint
+import Domain
 import Tensor
 
 /// CF-ViT and LF-ViT (see `TwoStageEngine` for the method). When `Compute` says so, batches
@@ -17,7 +18,9 @@ public final class TwoStageModel {
         public var stage2Logits: Tensor
         /// Stage-1 scores that ranked the cells, [B, Nc].
         public var scores: Tensor
-        public var selections: [RegionSelection]
+        /// Each image's stage-2 token layout; its selection (with the scores) is public.
+        var layouts: [Stage2Layout]
+        public var selections: [RegionSelection] { layouts.map(\.selection) }
         /// Taps for parity checks: stage-1 final-norm features [B, Nc+1, D] and the assembled
         /// stage-2 input sequence [B, N2, D].
         public var stage1Features: Tensor?
@@ -67,12 +70,12 @@ public final class TwoStageModel {
         return Output(stage1Logits: .concatenate(done.map(\.stage1Logits)),
                       stage2Logits: .concatenate(done.map(\.stage2Logits)),
                       scores: .concatenate(done.map(\.scores)),
-                      selections: done.flatMap(\.selections), stage1Features: nil, stage2Tokens: nil)
+                      layouts: done.flatMap(\.layouts), stage1Features: nil, stage2Tokens: nil)
     }
 
     /// Stage 1 on the whole batch; stage 2 only on the images whose stage-1 confidence is below
-    /// η (exit iff max softmax ≥ Float(η), the float32 test of `forward_early_exit`). Batches
-    /// where every image exits, or none does, are fine.
+    /// η (`ExitRule`, the float32 test of `forward_early_exit`). Batches where every image
+    /// exits, or none does, are fine.
     public func forwardEarlyExit(_ images: Tensor, threshold eta: Double, imageKeys: [UInt64]? = nil) -> EarlyExitOutput {
         let batch = images.shape[0]
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)

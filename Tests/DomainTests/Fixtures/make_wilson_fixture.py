@@ -5,7 +5,7 @@ Independent of the Swift closed form: each bound is found by bisection, in 50-di
 arithmetic, as a root of the score-test equation that defines the interval,
     (x - n*p)^2 = z^2 * n * p * (1 - p),
 on [0, x/n] (lower) and [x/n, 1] (upper), with z = Phi^-1(0.975) to 21 digits.
-Run: python3 Tests/RunStoreTests/Fixtures/make_wilson_fixture.py (stdlib only).
+Run: python3 Tests/DomainTests/Fixtures/make_wilson_fixture.py (stdlib only).
 """
 import json
 import os

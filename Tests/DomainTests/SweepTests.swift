@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RunStore
+import Domain
 
 /// The η sweep against values computed by hand (in the comments) from the exit rule:
 /// stop at stage 1 iff Float(confidence) ≥ Float(η).
@@ -84,7 +84,7 @@ import RunStore
     @Test func doubleComparisonWouldDifferAtPointSeven() {
         // The guard against a regression to `Double(confidence) >= η`.
         #expect(Double(Float(0.7)) < 0.7)
-        #expect(Sweep.exitStage(confidences: [Float(0.7), 0.9], threshold: Float(0.7)) == 0)
+        #expect(ExitRule.exitStage(confidences: [Float(0.7), 0.9], threshold: Float(0.7)) == 0)
     }
 
     @Test func singleStageGivesTheSamePointAtEveryEta() {
@@ -102,10 +102,10 @@ import RunStore
     }
 
     @Test func threeStagesStopAtTheFirstConfidentStage() {
-        #expect(Sweep.exitStage(confidences: [Float(0.3), 0.6, 0.2], threshold: 0.5) == 1)
-        #expect(Sweep.exitStage(confidences: [Float(0.1), 0.2, 0.05], threshold: 0.5) == 2)
-        #expect(Sweep.exitStage(confidences: [Float(0.5), 0.6, 0.2], threshold: 0.5) == 0)
-        #expect(Sweep.exitStage(confidences: [Float(0.4)], threshold: 0.5) == 0)
+        #expect(ExitRule.exitStage(confidences: [Float(0.3), 0.6, 0.2], threshold: 0.5) == 1)
+        #expect(ExitRule.exitStage(confidences: [Float(0.1), 0.2, 0.05], threshold: 0.5) == 2)
+        #expect(ExitRule.exitStage(confidences: [Float(0.5), 0.6, 0.2], threshold: 0.5) == 0)
+        #expect(ExitRule.exitStage(confidences: [Float(0.4)], threshold: 0.5) == 0)
     }
 
     @Test func paperScaleExpectedFLOPs() {

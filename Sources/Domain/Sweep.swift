@@ -67,7 +67,7 @@ public struct SweepPoint: Equatable, Sendable {
     }
 
     /// The threshold the exit rule compares against: Float(η).
-    public var etaFloat32: Float { Float(eta) }
+    public var etaFloat32: Float { ExitRule.threshold(eta) }
     public var top1: Double { imageCount > 0 ? Double(top1Correct) / Double(imageCount) : 0 }
     public var top5: Double { imageCount > 0 ? Double(top5Correct) / Double(imageCount) : 0 }
     public var top1Interval: WilsonInterval { WilsonInterval(successes: top1Correct, trials: imageCount) }
@@ -80,48 +80,30 @@ public struct SweepPoint: Equatable, Sendable {
 
 /// The η sweep as a pure function of stored numbers (no model is run).
 ///
-/// Exit rule (the official real early exit, `forward_early_exit`): an image stops at the
-/// first stage s < last with Float(confidence_s) ≥ Float(η), else at the last stage; its
-/// prediction is that stage's. η = 0 → every image stops at stage 1; η > 1 → none does.
-/// Expected FLOPs = Σ_stage share stopping there × cumulative FLOPs of that stage (computed
-/// per image, so it also holds when FLOPs vary by image).
+/// Each image stops where `ExitRule` says and counts with that stage's prediction; expected
+/// FLOPs as `ExpectedFLOPs` defines them.
 public enum Sweep {
     /// 0.00, 0.01, …, 0.99, 1.0 — each η as Double(p) / 100, never by accumulation, so
     /// 0.07 is the double nearest 0.07 (the literal a user types in SQL).
     public static let defaultEtas: [Double] = (0...100).map { Double($0) / 100 }
 
-    /// The 0-based stage at which an image with these per-stage confidences stops.
-    @inline(__always)
-    public static func exitStage<C: RandomAccessCollection>(confidences: C, threshold: Float) -> Int
-    where C.Element == Float, C.Index == Int {
-        let last = confidences.count - 1
-        var s = 0
-        while s < last {
-            if confidences[confidences.startIndex + s] >= threshold { return s }
-            s += 1
-        }
-        return last
-    }
-
     public static func point(_ input: SweepInput, eta: Double) -> SweepPoint {
         let k = input.stageCount
-        let threshold = Float(eta)
+        let threshold = ExitRule.threshold(eta)
         var stages = [StageExit](repeating: StageExit(exits: 0, top1Correct: 0, top5Correct: 0), count: k)
-        var flops: Int64 = 0
+        var flops = ExpectedFLOPs()
         input.confidences.withUnsafeBufferPointer { conf in
             for i in 0..<input.imageCount {
                 let base = i * k
                 var s = 0
-                while s < k - 1 && !(conf[base + s] >= threshold) { s += 1 }
+                while s < k - 1 && !ExitRule.stops(confidence: conf[base + s], threshold: threshold) { s += 1 }
                 stages[s].exits += 1
                 if input.top1Correct[base + s] { stages[s].top1Correct += 1 }
                 if input.top5Correct[base + s] { stages[s].top5Correct += 1 }
-                flops += input.cumulativeFLOPs[base + s]
+                flops.add(input.cumulativeFLOPs[base + s])
             }
         }
-        let n = input.imageCount
-        let expected = n > 0 ? Double(flops) / Double(n) / 1e9 : 0
-        return SweepPoint(eta: eta, imageCount: n, stages: stages, expectedGFLOPs: expected)
+        return SweepPoint(eta: eta, imageCount: input.imageCount, stages: stages, expectedGFLOPs: flops.gflops)
     }
 
     public static func evaluate(_ input: SweepInput, etas: [Double] = defaultEtas) -> [SweepPoint] {

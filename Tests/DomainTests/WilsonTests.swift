@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RunStore
+import Domain
 
 /// Wilson intervals against (1) the published table of Newcombe (1998), "Two-sided
 /// confidence intervals for the single proportion: comparison of seven methods",

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import RunStore
+import Domain
 
-/// McNemar and the paired bootstrap (Common/PairedStatistics.swift) against
+/// McNemar and the paired bootstrap (Domain/Statistics/PairedStatistics.swift) against
 /// Fixtures/paired_stats.json, written by experiments/stats/make_paired_fixture.py with SciPy's
 /// `binomtest` and numpy's resampling and percentiles, plus properties that hold whatever the
 /// implementation.
