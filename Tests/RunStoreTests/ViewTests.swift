@@ -51,6 +51,38 @@ import RunStore
         }
     }
 
+    /// The view restates the exit rule in SQL: image by image, at every stored η, it must pick
+    /// the stage `ExitRule` picks from the same stored confidences.
+    @Test func exitViewAgreesWithTheSwiftRuleOnEveryImage() throws {
+        let dir = try TempDirectory()
+        let (store, run) = try Self.store(dir)
+        var confidences: [Int: [Float]] = [:]
+        try store.forEachResult(of: run) { confidences[$0.image.position] = $0.stages.map(\.confidence) }
+        let etas = try store.database.query("SELECT eta FROM sweep_points WHERE run_id = ? ORDER BY eta",
+                                            [.integer(run.rawValue)]) { $0.double(0) }
+        #expect(etas.count == Set(Sweep.defaultEtas + [0.63]).count)
+        var compared = 0, boundary = 0
+        for eta in etas {
+            let threshold = ExitRule.threshold(eta)
+            var seen = Set<Int>()
+            try store.database.forEachRow("""
+                SELECT position, exit_stage FROM image_exits WHERE run_id = ? AND eta = ?
+                """, [.integer(run.rawValue), .real(eta)]) { row in
+                let position = row.int(row.column("position"))
+                let c = try #require(confidences[position], "image \(position) is in the view but not stored")
+                #expect(seen.insert(position).inserted, "image \(position) exits twice at η = \(eta)")
+                #expect(row.int(row.column("exit_stage")) == ExitRule.exitStage(confidences: c, threshold: threshold) + 1,
+                        "image \(position) at η = \(eta): confidences \(c)")
+                if c.dropLast().contains(threshold) { boundary += 1 }
+                compared += 1
+            }
+            #expect(seen.count == confidences.count, "η = \(eta): \(seen.count) of \(confidences.count) images in the view")
+        }
+        #expect(compared == etas.count * confidences.count && compared > 0)
+        // Some images sit exactly on a threshold, where ≥ and > would differ.
+        #expect(boundary > 0)
+    }
+
     @Test func stageRegionAndOverviewViews() throws {
         let dir = try TempDirectory()
         let (store, run) = try Self.store(dir)
