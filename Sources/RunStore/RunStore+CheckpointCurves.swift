@@ -34,12 +34,13 @@ extension RunStore {
         try requireWritable()
         try database.transaction {
             try database.run("DELETE FROM checkpoint_curves WHERE run_id = ?", [.integer(run.rawValue)])
-            let insert = try database.prepare("""
-                INSERT INTO checkpoint_curves (run_id, curve, point, eta, gflops, top1) VALUES (?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try database.prepare(SQLText.insert("INSERT", into: "checkpoint_curves", [
+                "run_id", "curve", "point", "eta", "gflops", "top1"]))
             for p in points {
-                try insert.bind([.integer(run.rawValue), .text(p.curve.rawValue), .integer(Int64(p.point)),
-                                 p.eta.map { .real($0) } ?? .null, p.gflops.map { .real($0) } ?? .null, .real(p.top1)])
+                try insert.bind([
+                    "run_id": .integer(run.rawValue), "curve": .text(p.curve.rawValue), "point": .integer(Int64(p.point)),
+                    "eta": p.eta.map { .real($0) } ?? .null, "gflops": p.gflops.map { .real($0) } ?? .null,
+                    "top1": .real(p.top1)])
                 try insert.run()
             }
         }
@@ -50,11 +51,11 @@ extension RunStore {
         try database.query("""
             SELECT curve, point, eta, gflops, top1 FROM checkpoint_curves WHERE run_id = ? ORDER BY curve, point
             """, [.integer(run.rawValue)]) { row in
-            guard let curve = CheckpointCurvePoint.Curve(rawValue: row.string(0)) else {
-                throw StoreError.corrupt(path: path, detail: "checkpoint_curves.curve of run \(run.rawValue) is '\(row.string(0))'")
+            guard let curve = CheckpointCurvePoint.Curve(rawValue: row.string("curve")) else {
+                throw StoreError.corrupt(path: path, detail: "checkpoint_curves.curve of run \(run.rawValue) is '\(row.string("curve"))'")
             }
-            return CheckpointCurvePoint(curve: curve, point: row.int(1), eta: row.optionalDouble(2),
-                                        gflops: row.optionalDouble(3), top1: row.double(4))
+            return CheckpointCurvePoint(curve: curve, point: row.int("point"), eta: row.optionalDouble("eta"),
+                                        gflops: row.optionalDouble("gflops"), top1: row.double("top1"))
         }
     }
 }

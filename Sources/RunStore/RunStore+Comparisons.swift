@@ -25,27 +25,26 @@ extension RunStore {
         let stats = try computePairedStats(run, reference: reference, etas: Array(Set(stored + etas)).sorted(),
                                            resamples: resamples, seed: seed)
         try database.transaction {
-            try database.run("""
-                INSERT OR REPLACE INTO comparisons (run_id, reference_run_id, relation, recorded_utc)
-                VALUES (?, ?, ?, ?)
-                """, [.integer(run.rawValue), .integer(reference.rawValue), .text(relation.rawValue),
-                      .text(Timestamp.string(from: date))])
+            try database.run(SQLText.insert(into: "comparisons", ["run_id", "reference_run_id", "relation", "recorded_utc"]), [
+                "run_id": .integer(run.rawValue), "reference_run_id": .integer(reference.rawValue),
+                "relation": .text(relation.rawValue), "recorded_utc": .text(Timestamp.string(from: date))])
             try database.run("DELETE FROM paired_stats WHERE run_id = ? AND reference_run_id = ?",
                              [.integer(run.rawValue), .integer(reference.rawValue)])
-            let insert = try database.prepare("""
-                INSERT INTO paired_stats (run_id, reference_run_id, eta, images, both_correct, only_run_correct,
-                    only_reference_correct, both_wrong, top1_difference, mcnemar_p, bootstrap_low, bootstrap_high,
-                    bootstrap_resamples, bootstrap_seed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try database.prepare(SQLText.insert("INSERT", into: "paired_stats", [
+                "run_id", "reference_run_id", "eta", "images", "both_correct", "only_run_correct",
+                "only_reference_correct", "both_wrong", "top1_difference", "mcnemar_p", "bootstrap_low",
+                "bootstrap_high", "bootstrap_resamples", "bootstrap_seed"]))
             for s in stats {
                 let c = s.counts
-                try insert.bind([.integer(run.rawValue), .integer(reference.rawValue), .real(s.eta),
-                                 .integer(Int64(c.images)), .integer(Int64(c.bothCorrect)),
-                                 .integer(Int64(c.onlyModelCorrect)), .integer(Int64(c.onlyReferenceCorrect)),
-                                 .integer(Int64(c.bothWrong)), .real(c.difference), .real(s.mcnemarP),
-                                 .real(s.low), .real(s.high), .integer(Int64(s.resamples)),
-                                 .integer(Int64(bitPattern: s.seed))])
+                try insert.bind([
+                    "run_id": .integer(run.rawValue), "reference_run_id": .integer(reference.rawValue),
+                    "eta": .real(s.eta), "images": .integer(Int64(c.images)),
+                    "both_correct": .integer(Int64(c.bothCorrect)), "only_run_correct": .integer(Int64(c.onlyModelCorrect)),
+                    "only_reference_correct": .integer(Int64(c.onlyReferenceCorrect)),
+                    "both_wrong": .integer(Int64(c.bothWrong)), "top1_difference": .real(c.difference),
+                    "mcnemar_p": .real(s.mcnemarP), "bootstrap_low": .real(s.low), "bootstrap_high": .real(s.high),
+                    "bootstrap_resamples": .integer(Int64(s.resamples)),
+                    "bootstrap_seed": .integer(Int64(bitPattern: s.seed))])
                 try insert.run()
             }
         }
@@ -76,11 +75,11 @@ extension RunStore {
                    bootstrap_low, bootstrap_high, bootstrap_resamples, bootstrap_seed
             FROM paired_stats WHERE run_id = ? AND reference_run_id = ? ORDER BY eta
             """, [.integer(run.rawValue), .integer(reference.rawValue)]) { row in
-            PairedPoint(eta: row.double(0),
-                       counts: PairedCounts(bothCorrect: row.int(1), onlyModelCorrect: row.int(2),
-                                            onlyReferenceCorrect: row.int(3), bothWrong: row.int(4)),
-                       mcnemarP: row.double(5), low: row.double(6), high: row.double(7),
-                       resamples: row.int(8), seed: UInt64(bitPattern: row.int64(9)))
+            PairedPoint(eta: row.double("eta"),
+                       counts: PairedCounts(bothCorrect: row.int("both_correct"), onlyModelCorrect: row.int("only_run_correct"),
+                                            onlyReferenceCorrect: row.int("only_reference_correct"), bothWrong: row.int("both_wrong")),
+                       mcnemarP: row.double("mcnemar_p"), low: row.double("bootstrap_low"), high: row.double("bootstrap_high"),
+                       resamples: row.int("bootstrap_resamples"), seed: UInt64(bitPattern: row.int64("bootstrap_seed")))
         }
     }
 

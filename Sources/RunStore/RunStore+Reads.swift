@@ -13,36 +13,36 @@ extension RunStore {
         """
 
     private func decodeRun(_ row: SQLiteStatement) throws -> RunRecord {
-        let id = RunID(row.int64(0))
+        let id = RunID(row.int64("run_id"))
         func bad(_ column: String, _ value: String) -> StoreError {
             StoreError.corrupt(path: path, detail: "runs.\(column) of run \(id.rawValue) is '\(value)'")
         }
-        guard let mode = RunMode(rawValue: row.string(4)) else { throw bad("mode", row.string(4)) }
-        guard let status = RunStatus(rawValue: row.string(5)) else { throw bad("status", row.string(5)) }
-        guard let flops = JSONIntegers.decode(row.string(8)), !flops.isEmpty else {
-            throw bad("stage_flops_json", row.string(8))
+        guard let mode = RunMode(rawValue: row.string("mode")) else { throw bad("mode", row.string("mode")) }
+        guard let status = RunStatus(rawValue: row.string("status")) else { throw bad("status", row.string("status")) }
+        guard let flops = JSONIntegers.decode(row.string("stage_flops_json")), !flops.isEmpty else {
+            throw bad("stage_flops_json", row.string("stage_flops_json"))
         }
-        guard let started = Timestamp.date(from: row.string(10)) else { throw bad("started_utc", row.string(10)) }
+        guard let started = Timestamp.date(from: row.string("started_utc")) else { throw bad("started_utc", row.string("started_utc")) }
         var finished: Date?
-        if let text = row.optionalString(11) {
+        if let text = row.optionalString("finished_utc") {
             guard let date = Timestamp.date(from: text) else { throw bad("finished_utc", text) }
             finished = date
         }
         var shard: Shard?
-        if let text = row.optionalString(19) {
+        if let text = row.optionalString("shard") {
             guard let parsed = Shard(text) else { throw bad("shard", text) }
             shard = parsed
         }
         let provenance = RunProvenance(
-            suite: row.string(1), modelName: row.string(2), variant: row.string(3), mode: mode,
-            specHash: row.string(6), modelSpecJSON: row.string(7), stageFLOPs: flops,
-            gitRevision: row.string(9), host: row.string(12), threads: row.int(13),
-            blasConfig: row.string(14), weightsPath: row.optionalString(15),
-            weightsSHA256: row.optionalString(16), preprocessingJSON: row.string(17),
-            datasetPath: row.string(18), shard: shard, notes: row.string(20))
-        let dataset = DatasetInfo(key: row.string(22), layout: row.string(23), classListHash: row.string(24),
-                                  classCount: row.int(25), imageCount: row.int(26))
-        return RunRecord(id: id, provenance: provenance, datasetID: DatasetID(row.int64(21)),
+            suite: row.string("suite"), modelName: row.string("model_name"), variant: row.string("variant"), mode: mode,
+            specHash: row.string("spec_hash"), modelSpecJSON: row.string("model_spec_json"), stageFLOPs: flops,
+            gitRevision: row.string("git_revision"), host: row.string("host"), threads: row.int("threads"),
+            blasConfig: row.string("blas_config"), weightsPath: row.optionalString("weights_path"),
+            weightsSHA256: row.optionalString("weights_sha256"), preprocessingJSON: row.string("preprocessing_json"),
+            datasetPath: row.string("dataset_path"), shard: shard, notes: row.string("notes"))
+        let dataset = DatasetInfo(key: row.string("dataset_key"), layout: row.string("layout"), classListHash: row.string("class_list_hash"),
+                                  classCount: row.int("class_count"), imageCount: row.int("image_count"))
+        return RunRecord(id: id, provenance: provenance, datasetID: DatasetID(row.int64("dataset_id")),
                          dataset: dataset, status: status, startedUTC: started, finishedUTC: finished)
     }
 
@@ -80,26 +80,26 @@ extension RunStore {
             """, [.integer(run.rawValue)]) { row in
             func bad(_ column: String) -> StoreError {
                 StoreError.corrupt(path: path, detail: "run_sessions.\(column) of run \(run.rawValue), "
-                                   + "session \(row.int(0))")
+                                   + "session \(row.int("session"))")
             }
-            guard let kind = RunSession.Kind(rawValue: row.string(1)) else { throw bad("kind") }
-            guard let started = Timestamp.date(from: row.string(2)) else { throw bad("started_utc") }
-            let ended = try row.optionalString(3).map { text -> Date in
+            guard let kind = RunSession.Kind(rawValue: row.string("kind")) else { throw bad("kind") }
+            guard let started = Timestamp.date(from: row.string("started_utc")) else { throw bad("started_utc") }
+            let ended = try row.optionalString("ended_utc").map { text -> Date in
                 guard let d = Timestamp.date(from: text) else { throw bad("ended_utc") }
                 return d
             }
-            let endStatus = try row.optionalString(4).map { text -> RunStatus in
+            let endStatus = try row.optionalString("end_status").map { text -> RunStatus in
                 guard let s = RunStatus(rawValue: text) else { throw bad("end_status") }
                 return s
             }
-            let shard = try row.optionalString(10).map { text -> Shard in
+            let shard = try row.optionalString("shard").map { text -> Shard in
                 guard let s = Shard(text) else { throw bad("shard") }
                 return s
             }
-            return RunSession(run: run, index: row.int(0), kind: kind, startedUTC: started,
-                              endedUTC: ended, endStatus: endStatus, host: row.string(5), pid: row.int(6),
-                              threads: row.int(7), gitRevision: row.string(8), blasConfig: row.string(9),
-                              shard: shard, source: row.optionalString(11))
+            return RunSession(run: run, index: row.int("session"), kind: kind, startedUTC: started,
+                              endedUTC: ended, endStatus: endStatus, host: row.string("host"), pid: row.int("pid"),
+                              threads: row.int("threads"), gitRevision: row.string("git_revision"), blasConfig: row.string("blas_config"),
+                              shard: shard, source: row.optionalString("source"))
         }
     }
 
@@ -109,15 +109,15 @@ extension RunStore {
             SELECT eta, image_count, stage_exits_json, expected_gflops
             FROM sweep_points WHERE run_id = ? ORDER BY eta
             """, [.integer(run.rawValue)]) { row in
-            let text = row.string(2)
+            let text = row.string("stage_exits_json")
             guard let rows = try? JSONDecoder().decode([[Int]].self, from: Data(text.utf8)),
                   !rows.isEmpty, rows.allSatisfy({ $0.count == 3 }) else {
                 throw StoreError.corrupt(path: path, detail: "sweep_points.stage_exits_json of run "
-                                         + "\(run.rawValue) at η \(row.double(0)) is '\(text)'")
+                                         + "\(run.rawValue) at η \(row.double("eta")) is '\(text)'")
             }
             let stages = rows.map { StageExit(exits: $0[0], top1Correct: $0[1], top5Correct: $0[2]) }
-            return SweepPoint(eta: row.double(0), imageCount: row.int(1), stages: stages,
-                              expectedGFLOPs: row.double(3))
+            return SweepPoint(eta: row.double("eta"), imageCount: row.int("image_count"), stages: stages,
+                              expectedGFLOPs: row.double("expected_gflops"))
         }
     }
 
@@ -128,14 +128,14 @@ extension RunStore {
                    measured_utc
             FROM throughput WHERE run_id = ? ORDER BY measurement_id
             """, [.integer(run.rawValue)]) { row in
-            guard let measured = Timestamp.date(from: row.string(7)) else {
+            guard let measured = Timestamp.date(from: row.string("measured_utc")) else {
                 throw StoreError.corrupt(path: path, detail: "throughput.measured_utc of run "
-                                         + "\(run.rawValue) is '\(row.string(7))'")
+                                         + "\(run.rawValue) is '\(row.string("measured_utc"))'")
             }
-            return ThroughputMeasurement(eta: row.optionalDouble(0), batchSize: row.int(1),
-                                         threads: row.int(2), warmupBatches: row.int(3),
-                                         imagesTimed: row.int(4), seconds: row.double(5),
-                                         timerCovers: row.string(6), measuredUTC: measured)
+            return ThroughputMeasurement(eta: row.optionalDouble("eta"), batchSize: row.int("batch_size"),
+                                         threads: row.int("threads"), warmupBatches: row.int("warmup_batches"),
+                                         imagesTimed: row.int("images_timed"), seconds: row.double("seconds"),
+                                         timerCovers: row.string("timer_covers"), measuredUTC: measured)
         }
     }
 

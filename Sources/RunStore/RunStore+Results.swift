@@ -182,23 +182,23 @@ extension RunStore {
     func storeSweep(_ points: [SweepPoint], for run: RunID) throws {
         try database.transaction {
             try database.run("DELETE FROM sweep_points WHERE run_id = ?", [.integer(run.rawValue)])
-            let insert = try database.prepare("""
-                INSERT INTO sweep_points (run_id, eta, eta_f32, image_count, top1, top1_low, top1_high,
-                    top5, top5_low, top5_high, top1_correct, top5_correct, expected_gflops,
-                    stage1_exits, stage1_exit_share, stage1_top1_correct, stage_exits_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try database.prepare(SQLText.insert("INSERT", into: "sweep_points", [
+                "run_id", "eta", "eta_f32", "image_count", "top1", "top1_low", "top1_high", "top5", "top5_low",
+                "top5_high", "top1_correct", "top5_correct", "expected_gflops", "stage1_exits", "stage1_exit_share",
+                "stage1_top1_correct", "stage_exits_json"]))
             for p in points {
                 let i1 = p.top1Interval, i5 = p.top5Interval
                 let exits = "[" + p.stages.map { "[\($0.exits),\($0.top1Correct),\($0.top5Correct)]" }
                     .joined(separator: ",") + "]"
-                try insert.bind([.integer(run.rawValue), .real(p.eta), .real(Double(p.etaFloat32)),
-                                 .integer(Int64(p.imageCount)), .real(p.top1), .real(i1.lower),
-                                 .real(i1.upper), .real(p.top5), .real(i5.lower), .real(i5.upper),
-                                 .integer(Int64(p.top1Correct)), .integer(Int64(p.top5Correct)),
-                                 .real(p.expectedGFLOPs), .integer(Int64(p.stages[0].exits)),
-                                 .real(p.stage1ExitShare), .integer(Int64(p.stages[0].top1Correct)),
-                                 .text(exits)])
+                try insert.bind([
+                    "run_id": .integer(run.rawValue), "eta": .real(p.eta), "eta_f32": .real(Double(p.etaFloat32)),
+                    "image_count": .integer(Int64(p.imageCount)),
+                    "top1": .real(p.top1), "top1_low": .real(i1.lower), "top1_high": .real(i1.upper),
+                    "top5": .real(p.top5), "top5_low": .real(i5.lower), "top5_high": .real(i5.upper),
+                    "top1_correct": .integer(Int64(p.top1Correct)), "top5_correct": .integer(Int64(p.top5Correct)),
+                    "expected_gflops": .real(p.expectedGFLOPs), "stage1_exits": .integer(Int64(p.stages[0].exits)),
+                    "stage1_exit_share": .real(p.stage1ExitShare),
+                    "stage1_top1_correct": .integer(Int64(p.stages[0].top1Correct)), "stage_exits_json": .text(exits)])
                 try insert.run()
             }
         }

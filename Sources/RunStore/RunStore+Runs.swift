@@ -14,11 +14,10 @@ extension RunStore {
             }
             return existing.id
         }
-        try database.run("""
-            INSERT INTO datasets (dataset_key, layout, class_list_hash, class_count, image_count)
-            VALUES (?, ?, ?, ?, ?)
-            """, [.text(info.key), .text(info.layout), .text(info.classListHash),
-                  .integer(Int64(info.classCount)), .integer(Int64(info.imageCount))])
+        try database.run(SQLText.insert("INSERT", into: "datasets", [
+            "dataset_key", "layout", "class_list_hash", "class_count", "image_count"]), [
+            "dataset_key": .text(info.key), "layout": .text(info.layout), "class_list_hash": .text(info.classListHash),
+            "class_count": .integer(Int64(info.classCount)), "image_count": .integer(Int64(info.imageCount))])
         return DatasetID(database.lastInsertRowID)
     }
 
@@ -27,9 +26,9 @@ extension RunStore {
             SELECT dataset_id, dataset_key, layout, class_list_hash, class_count, image_count
             FROM datasets WHERE dataset_key = ?
             """, [.text(key)]) { row in
-            (DatasetID(row.int64(0)), DatasetInfo(key: row.string(1), layout: row.string(2),
-                                                  classListHash: row.string(3), classCount: row.int(4),
-                                                  imageCount: row.int(5)))
+            (DatasetID(row.int64("dataset_id")), DatasetInfo(key: row.string("dataset_key"), layout: row.string("layout"),
+                                                  classListHash: row.string("class_list_hash"), classCount: row.int("class_count"),
+                                                  imageCount: row.int("image_count")))
         }.first
     }
 
@@ -44,18 +43,24 @@ extension RunStore {
                     stage_count, stage_flops_json, git_revision, started_utc, finished_utc, host,
                     threads, blas_config, weights_path, weights_sha256, preprocessing_json,
                     dataset_id, dataset_path, shard, notes)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(provenance.suite), .text(provenance.modelName), .text(provenance.variant),
-                      .text(provenance.mode.rawValue), .text(provenance.specHash),
-                      .text(provenance.modelSpecJSON), .integer(Int64(provenance.stageCount)),
-                      .text(JSONIntegers.encode(provenance.stageFLOPs)), .text(provenance.gitRevision),
-                      .text(Timestamp.string(from: startedAt)), .text(provenance.host),
-                      .integer(Int64(provenance.threads)), .text(provenance.blasConfig),
-                      provenance.weightsPath.map { .text($0) } ?? .null,
-                      provenance.weightsSHA256.map { .text($0) } ?? .null,
-                      .text(provenance.preprocessingJSON), .integer(dataset.rawValue),
-                      .text(provenance.datasetPath), provenance.shard.map { .text($0.description) } ?? .null,
-                      .text(provenance.notes)])
+                VALUES (:suite, :model_name, :variant, :mode, 'running', :spec_hash, :model_spec_json,
+                    :stage_count, :stage_flops_json, :git_revision, :started_utc, NULL, :host,
+                    :threads, :blas_config, :weights_path, :weights_sha256, :preprocessing_json,
+                    :dataset_id, :dataset_path, :shard, :notes)
+                """, [
+                    "suite": .text(provenance.suite), "model_name": .text(provenance.modelName),
+                    "variant": .text(provenance.variant), "mode": .text(provenance.mode.rawValue),
+                    "spec_hash": .text(provenance.specHash), "model_spec_json": .text(provenance.modelSpecJSON),
+                    "stage_count": .integer(Int64(provenance.stageCount)),
+                    "stage_flops_json": .text(JSONIntegers.encode(provenance.stageFLOPs)),
+                    "git_revision": .text(provenance.gitRevision), "started_utc": .text(Timestamp.string(from: startedAt)),
+                    "host": .text(provenance.host), "threads": .integer(Int64(provenance.threads)),
+                    "blas_config": .text(provenance.blasConfig),
+                    "weights_path": provenance.weightsPath.map { .text($0) } ?? .null,
+                    "weights_sha256": provenance.weightsSHA256.map { .text($0) } ?? .null,
+                    "preprocessing_json": .text(provenance.preprocessingJSON), "dataset_id": .integer(dataset.rawValue),
+                    "dataset_path": .text(provenance.datasetPath),
+                    "shard": provenance.shard.map { .text($0.description) } ?? .null, "notes": .text(provenance.notes)])
             let run = RunID(database.lastInsertRowID)
             let session = SessionInfo(host: provenance.host, pid: pid, threads: provenance.threads,
                                       gitRevision: provenance.gitRevision, blasConfig: provenance.blasConfig)
@@ -83,12 +88,14 @@ extension RunStore {
         try database.run("""
             INSERT INTO run_sessions (run_id, session, kind, started_utc, ended_utc, end_status, host,
                 pid, threads, git_revision, blas_config, shard, source)
-            VALUES (?1, (SELECT IFNULL(MAX(session), 0) + 1 FROM run_sessions WHERE run_id = ?1),
-                    ?2, ?3, NULL, NULL, ?4, ?5, ?6, ?7, ?8, ?9, NULL)
-            """, [.integer(run.rawValue), .text(kind.rawValue), .text(Timestamp.string(from: date)),
-                  .text(info.host), .integer(Int64(info.pid)), .integer(Int64(info.threads)),
-                  .text(info.gitRevision), .text(info.blasConfig),
-                  shard.map { .text($0.description) } ?? .null])
+            VALUES (:run_id, (SELECT IFNULL(MAX(session), 0) + 1 FROM run_sessions WHERE run_id = :run_id),
+                    :kind, :started_utc, NULL, NULL, :host, :pid, :threads, :git_revision, :blas_config, :shard, NULL)
+            """, [
+                "run_id": .integer(run.rawValue), "kind": .text(kind.rawValue),
+                "started_utc": .text(Timestamp.string(from: date)), "host": .text(info.host),
+                "pid": .integer(Int64(info.pid)), "threads": .integer(Int64(info.threads)),
+                "git_revision": .text(info.gitRevision), "blas_config": .text(info.blasConfig),
+                "shard": shard.map { .text($0.description) } ?? .null])
     }
 
     /// The most recent unfinished run (running, interrupted or failed) with this spec hash,
@@ -176,13 +183,13 @@ extension RunStore {
     public func recordThroughput(_ m: ThroughputMeasurement, for run: RunID) throws {
         try requireWritable()
         guard try self.run(run) != nil else { throw StoreError.unknownRun(path: path, run: run) }
-        try database.run("""
-            INSERT INTO throughput (run_id, eta, batch_size, threads, warmup_batches, images_timed,
-                seconds, images_per_second, timer_covers, measured_utc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(run.rawValue), m.eta.map { .real($0) } ?? .null, .integer(Int64(m.batchSize)),
-                  .integer(Int64(m.threads)), .integer(Int64(m.warmupBatches)),
-                  .integer(Int64(m.imagesTimed)), .real(m.seconds), .real(m.imagesPerSecond),
-                  .text(m.timerCovers), .text(Timestamp.string(from: m.measuredUTC))])
+        try database.run(SQLText.insert("INSERT", into: "throughput", [
+            "run_id", "eta", "batch_size", "threads", "warmup_batches", "images_timed", "seconds",
+            "images_per_second", "timer_covers", "measured_utc"]), [
+            "run_id": .integer(run.rawValue), "eta": m.eta.map { .real($0) } ?? .null,
+            "batch_size": .integer(Int64(m.batchSize)), "threads": .integer(Int64(m.threads)),
+            "warmup_batches": .integer(Int64(m.warmupBatches)), "images_timed": .integer(Int64(m.imagesTimed)),
+            "seconds": .real(m.seconds), "images_per_second": .real(m.imagesPerSecond),
+            "timer_covers": .text(m.timerCovers), "measured_utc": .text(Timestamp.string(from: m.measuredUTC))])
     }
 }

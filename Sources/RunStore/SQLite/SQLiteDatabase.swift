@@ -101,6 +101,13 @@ public final class SQLiteDatabase {
         try statement.run()
     }
 
+    /// Prepares (cached), binds each `:name` parameter and runs a statement that returns no rows.
+    public func run(_ sql: String, _ values: KeyValuePairs<String, SQLiteValue>) throws {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        try statement.run()
+    }
+
     /// Prepares (cached), binds and maps each row; the statement is reset afterwards.
     public func query<T>(_ sql: String, _ values: [SQLiteValue] = [],
                          _ transform: (SQLiteStatement) throws -> T) throws -> [T] {

@@ -80,3 +80,15 @@ enum SQLText {
         "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { ":" + $0 }.joined(separator: ", ")))"
     }
 }
+
+/// Reads by column name, for rows read once per run or per query (hot loops resolve the
+/// indices once with `column(_:)` and read by index).
+extension SQLiteStatement {
+    public func int(_ name: String) -> Int { int(column(name)) }
+    public func int64(_ name: String) -> Int64 { int64(column(name)) }
+    public func double(_ name: String) -> Double { double(column(name)) }
+    public func string(_ name: String) -> String { string(column(name)) }
+    public func optionalInt(_ name: String) -> Int? { optionalInt(column(name)) }
+    public func optionalDouble(_ name: String) -> Double? { optionalDouble(column(name)) }
+    public func optionalString(_ name: String) -> String? { optionalString(column(name)) }
+}
