@@ -16,7 +16,7 @@ public struct Batch: Sendable, Equatable {
 /// Decodes and preprocesses images into batches, in one of two modes.
 ///
 /// Inline (`workers == 0`): `next()` decodes the batch it returns, there and then, with the
-/// compute threads (`parallelFor`). Nothing runs beside the model, so on a machine whose cores
+/// compute threads of `Options.compute` (`parallelFor`). Nothing runs beside the model, so on a machine whose cores
 /// the model already fills, decoding costs exactly its own CPU time: background workers would
 /// preempt the model's threads instead, and a preempted thread stalls its peers at the end of
 /// each parallel section (measured on 2 cores with the bundled models: the model alone ran
@@ -38,12 +38,17 @@ public final class PrefetchPipeline: Sequence, IteratorProtocol {
         /// Batches prepared ahead of the consumer (queue depth), at least 1.
         public var prefetch: Int
         public var limits: DecodeLimits
+        /// The compute threads inline decoding fans out to (the model's settings, so that it
+        /// uses exactly the cores the model does).
+        public var compute: ComputeSettings
 
-        public init(batchSize: Int = 32, workers: Int = 2, prefetch: Int = 2, limits: DecodeLimits = .default) {
+        public init(batchSize: Int = 32, workers: Int = 2, prefetch: Int = 2, limits: DecodeLimits = .default,
+                    compute: ComputeSettings = ComputeSettings()) {
             self.batchSize = Swift.max(1, batchSize)
             self.workers = Swift.max(0, workers)
             self.prefetch = Swift.max(1, prefetch)
             self.limits = limits
+            self.compute = compute
         }
     }
 
@@ -234,6 +239,11 @@ private final class PrefetchEngine {
         guard consumerBatch < batchCount, !cancelled else { return nil }
         let b = consumerBatch
         consumerBatch += 1
+        return options.compute.run { decodeInline(batch: b) }
+    }
+
+    /// Batch `b`, decoded on the calling thread and the current scope's compute threads.
+    private func decodeInline(batch b: Int) -> Batch {
         let count = imagesInBatch(b), perImage = floatsPerImage, first = b * options.batchSize
         let workers = min(count, Compute.availableThreads)
         while inlineDecoders.count < workers { inlineDecoders.append(ImageDecoder(limits: options.limits)) }

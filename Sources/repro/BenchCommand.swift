@@ -87,7 +87,8 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let threads = compute.apply()
+        let settings = compute.settings()
+        let threads = settings.threads
         let spec = ModelPresets.spec(named: model)!
         let c = spec.backbone
         let pre = try SuitePlan.preprocessing(named: preprocessing, spec: spec, model: model)
@@ -129,6 +130,7 @@ struct Bench: ParsableCommand {
             options.minSeconds = seconds
             options.eta = eta
             options.passes = passes
+            options.compute = settings
             var r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
             r.peakGFLOPs = peak?.gflopPerSecond
             r.peakUnit = peak?.unit

@@ -124,7 +124,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var o = try options()
-        o.threads = compute.apply()
+        o.compute = compute.settings()
         // Ctrl-C, kill, scancel, a time limit: finish the batch in flight, mark the run
         // interrupted, say how to resume (a second signal exits at once).
         let stop = StopRequest()

@@ -23,8 +23,9 @@ struct AccuracyRun: RowRun {
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
             runID = previous.id
             done = try store.recordedPositions(of: runID)
-            try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: Compute.threads,
-                                                            gitRevision: context.gitRevision, blasConfig: Compute.summary),
+            let compute = plan.options.compute
+            try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: compute.threads,
+                                                            gitRevision: context.gitRevision, blasConfig: compute.summary),
                                 notes: notes)
             Progress.note("\(row.model.name): resuming \(runID) (\(done.count) images already recorded)")
         } else {
@@ -66,7 +67,8 @@ struct AccuracyRun: RowRun {
 
     private func evaluate(_ todo: [DatasetEntry], workers: Int, into runID: RunID, progress: Progress) throws -> TimeSplit {
         let pipeline = PrefetchPipeline(entries: todo, preprocessing: row.preprocessing,
-                                        options: .init(batchSize: plan.options.batch, workers: workers))
+                                        options: .init(batchSize: plan.options.batch, workers: workers,
+                                                       compute: plan.options.compute))
         defer { pipeline.cancel() }
         let grid = row.spec.stageCount == 2 ? row.spec.backbone.gridSize / 2 : 0
         var skips = SkipSummary()
