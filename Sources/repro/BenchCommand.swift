@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
     var batch: Int = 1
 
     @Option(help: ArgumentHelp("Early-exit thresholds η for two-stage models, comma-separated (omit: both stages for every image).", valueName: "LIST"))
-    var eta: String?
+    var eta: EtaList?
 
     @Option(help: "Warm-up batches (not timed).")
     var warmup: Int = 2
@@ -75,16 +75,10 @@ struct Bench: ParsableCommand {
         if let passes, passes < 1 { throw ValidationError("--passes must be at least 1") }
         if passes != nil && data == nil { throw ValidationError("--passes times the batches of --data; give --data DIR") }
         if store != nil && pipeline { throw ValidationError("--store and --pipeline time different things; give one") }
-        _ = try etas()
     }
 
-    func etas() throws -> [Double?] {
-        guard let eta else { return [nil] }
-        return try eta.split(separator: ",").map {
-            guard let v = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--eta takes numbers separated by commas") }
-            return v
-        }
-    }
+    /// The thresholds to time (nil: both stages for every image).
+    var etas: [Double?] { eta?.values ?? [nil] }
 
     func run() throws {
         let settings = compute.settings()
@@ -123,7 +117,7 @@ struct Bench: ParsableCommand {
             batches = [Tensor.randomNormal([batch, c.inChannels, c.imageSize, c.imageSize], seed: seed &+ 1)]
         }
         let peak = PeakFLOPs.measure(threads: threads)
-        for eta in try etas() {
+        for eta in etas {
             var options = ModelBenchmark.Options()
             options.batch = batch
             options.warmup = warmup

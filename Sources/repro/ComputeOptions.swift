@@ -6,8 +6,7 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Threads for the numeric kernels (default: all cores).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Who owns the cores: 'images' (each thread runs whole micro-batches), 'rows' (every GEMM split across threads), 'blas' (OpenBLAS threads) or 'auto' (images for batches of 2+ images per thread, else rows).",
-                               valueName: "auto|images|rows|blas"))
+    @Option(help: "Who owns the cores.")
     var strategy: ComputeSettings.Strategy = .auto
 
     func validate() throws {
@@ -22,8 +21,6 @@ struct ComputeOptions: ParsableArguments {
         return ComputeSettings(threads: threads ?? max(1, System.coreCount), strategy: strategy)
     }
 }
-
-extension ComputeSettings.Strategy: ExpressibleByArgument {}
 
 enum System {
     static var coreCount: Int { ProcessInfoShim.activeProcessorCount }
