@@ -69,7 +69,8 @@ let package = Package(
         // - Checkpoint → Tensor, Common: checkpoint file formats, no model knowledge (the
         //   upstream key names live in ViT's KeyMap, which is written in terms of ModelSpec);
         // - ViT → Checkpoint, Tensor: no SQLite, image codecs, PNG or argument parser;
-        // - ImageData → Tensor and the codec libraries: never a model, the store or a report;
+        // - ImageData → Tensor, PNGFile (its RGBImage) and the codec libraries: never a model,
+        //   the store or a report;
         // - RunStore → CSQLite, Common: never a model, an image or a report;
         // - Reporting → PNGFile, Common: plain values in, documents out; no SQLite, Tensor or
         //   ImageData, so that tables build without BLAS or the image codecs;
@@ -82,13 +83,15 @@ let package = Package(
         // The packed-weight GEMM kernels of the Linear layers (AVX-512 / AVX2 + FMA, picked at
         // run time); optimized in every configuration like the numeric Swift targets.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
-        // libpng's writer (deterministic bytes) and read-back, shared by Reporting's overlays,
-        // the synthetic dataset and the CLI tests without pulling in ImageData.
+        // The RGBImage value (what ImageData decodes to and Reporting draws on), libpng's writer
+        // (deterministic bytes) and read-back; shared by Reporting's overlays, the synthetic
+        // dataset and the CLI tests without pulling in ImageData.
         .target(name: "PNGFile", dependencies: ["CPNG"], swiftSettings: optimized),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM"], swiftSettings: optimized),
         .target(name: "Checkpoint", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
         .target(name: "ViT", dependencies: ["Checkpoint", "Tensor"], swiftSettings: optimized),
-        .target(name: "ImageData", dependencies: ["Tensor", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
+        .target(name: "ImageData", dependencies: ["Tensor", "PNGFile", "CTurboJPEG", "CZlib", "CDeflate"],
+                swiftSettings: optimized),
         .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
         .target(name: "Reporting", dependencies: ["PNGFile", "Common"], swiftSettings: optimized),
         .target(name: "Harness", dependencies: ["ViT", "Checkpoint", "Tensor", "ImageData", "RunStore", "Reporting",
@@ -109,7 +112,7 @@ let package = Package(
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "Tensor"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PNGFile"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "Digest"]),
         .testTarget(name: "CLITests", dependencies: ["PNGFile", "RunStore", "Tensor"]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import PNGFile
 import Testing
 @testable import Reporting
 

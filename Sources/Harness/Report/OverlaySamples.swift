@@ -29,8 +29,7 @@ public enum OverlaySamples {
     public static func sampleImage(path: String, preprocessing: Preprocessing, result r: ImageResult,
                                    model: String) throws -> OverlaySample {
         let decoded = try ImageDecoder().decode(path: path)
-        let crop = EvalTransform(preprocessing).crop(decoded)
-        let image = try Reporting.RGBImage(width: crop.width, height: crop.height, pixels: crop.pixels)
+        let image = EvalTransform(preprocessing).crop(decoded)
         let region = r.selection.map { sel -> OverlayRegion in
             var window: OverlayRegion.Window?
             if case let .window(row, column, size) = sel.region { window = .init(row: row, column: column, size: size) }

@@ -1,4 +1,5 @@
 import Foundation
+import PNGFile
 
 /// What the second stage refined on one image, in the coarse grid's cell indices
 /// (`cell = row · gridSide + column`, row-major, 0-based).
@@ -124,7 +125,7 @@ public enum RegionOverlay {
         guard gap >= 0 else { throw ReportError.invalidImage("gap \(gap) is negative") }
         let width = images.reduce(gap) { $0 + $1.width + gap }
         let height = (images.map(\.height).max() ?? 0) + 2 * gap
-        var out = try RGBImage(width: width, height: height, fill: background)
+        var out = RGBImage(width: width, height: height, fill: background)
         var x0 = gap
         for image in images {
             for y in 0..<image.height {
