@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "RunStore", dependencies: ["CSQLite", "Common"], swiftSettings: optimized),
         .target(name: "Reporting", dependencies: ["PNGFile", "Common"], swiftSettings: optimized),
         .target(name: "Harness", dependencies: ["ViT", "Checkpoint", "Tensor", "ImageData", "RunStore", "Reporting",
-                                                "Digest", "PNGFile"],
+                                                "Common", "Digest", "PNGFile"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [
             "Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "ImageData", "Reporting",
@@ -103,6 +103,7 @@ let package = Package(
         ]),
 
         // Tests: one target per library, plus end-to-end CLI tests; each names what it imports.
+        .testTarget(name: "CommonTests", dependencies: ["Common"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM"], swiftSettings: optimized),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor", "Digest"], exclude: ["Fixtures"],
