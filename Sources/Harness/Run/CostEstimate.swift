@@ -109,7 +109,7 @@ public struct CostEstimate {
         var last = DispatchTime.now().uptimeNanoseconds
         for batch in pipeline {
             if !batch.entries.isEmpty {
-                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.position) },
+                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.entry.position) },
                                                 to: options.batch)
                 _ = model.evaluate(input.images, keys: input.keys)
             }

@@ -26,7 +26,7 @@ struct ThroughputRun: RowRun {
         let pipeline = PrefetchPipeline(entries: entries, preprocessing: row.preprocessing,
                                         options: .init(batchSize: batchSize, workers: plan.options.compute.threads))
         for b in pipeline where !b.entries.isEmpty {
-            batches.append((b.images, b.entries.map { UInt64($0.position) }))
+            batches.append((b.images, b.entries.map { UInt64($0.entry.position) }))
             try plan.options.stop?.check()
         }
         guard !batches.isEmpty else { throw SuiteError("\(row.model.name): no decodable images for the throughput run") }
