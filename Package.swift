@@ -72,7 +72,8 @@ let package = Package(
         // - Checkpoint → Tensor, Common: checkpoint file formats, no model knowledge (the
         //   upstream key names live in ViT's KeyMap, which is written in terms of ModelSpec);
         // - ViT → Domain, Checkpoint, Tensor: no SQLite, image codecs, PNG or argument parser;
-        // - ImageData → Tensor and the codec libraries: never a model, the store or a report;
+        // - ImageData → Tensor, PNGFile (its RGBImage) and the codec libraries: never a model,
+        //   the store or a report;
         // - RunStore → CSQLite, Domain, Common: never a model, an image or a report;
         // - Reporting → PNGFile, Domain, Common: plain values in, documents out; no SQLite, Tensor or
         //   ImageData, so that tables build without BLAS or the image codecs;
@@ -86,17 +87,19 @@ let package = Package(
         // The packed-weight GEMM kernels of the Linear layers (AVX-512 / AVX2 + FMA, picked at
         // run time); optimized in every configuration like the numeric Swift targets.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
-        // libpng's writer (deterministic bytes) and read-back, shared by Reporting's overlays,
-        // the synthetic dataset and the CLI tests without pulling in ImageData.
+        // The RGBImage value (what ImageData decodes to and Reporting draws on), libpng's writer
+        // (deterministic bytes) and read-back; shared by Reporting's overlays, the synthetic
+        // dataset and the CLI tests without pulling in ImageData.
         .target(name: "PNGFile", dependencies: ["CPNG"], swiftSettings: optimized),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM"], swiftSettings: optimized),
         .target(name: "Checkpoint", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
         .target(name: "ViT", dependencies: ["Domain", "Checkpoint", "Tensor"], swiftSettings: optimized),
-        .target(name: "ImageData", dependencies: ["Tensor", "CTurboJPEG", "CZlib", "CDeflate"], swiftSettings: optimized),
+        .target(name: "ImageData", dependencies: ["Tensor", "PNGFile", "CTurboJPEG", "CZlib", "CDeflate"],
+                swiftSettings: optimized),
         .target(name: "RunStore", dependencies: ["CSQLite", "Domain", "Common"], swiftSettings: optimized),
         .target(name: "Reporting", dependencies: ["PNGFile", "Domain", "Common"], swiftSettings: optimized),
         .target(name: "Harness", dependencies: ["Domain", "ViT", "Checkpoint", "Tensor", "ImageData", "RunStore", "Reporting",
-                                                "Digest", "PNGFile"],
+                                                "Common", "Digest", "PNGFile"],
                 swiftSettings: optimized),
         .executableTarget(name: "repro", dependencies: [
             "Harness", "Domain", "ViT", "Checkpoint", "Tensor", "RunStore", "ImageData", "Reporting",
@@ -104,18 +107,19 @@ let package = Package(
         ]),
 
         // Tests: one target per library, plus end-to-end CLI tests; each names what it imports.
+        .testTarget(name: "CommonTests", dependencies: ["Common"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM"], swiftSettings: optimized),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Fixtures"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor", "Digest"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
-        .testTarget(name: "ViTTests", dependencies: ["ViT", "Domain", "Checkpoint", "Tensor"], exclude: ["Fixtures"],
+        .testTarget(name: "ViTTests", dependencies: ["ViT", "Checkpoint", "Tensor"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "Tensor"], exclude: ["Fixtures"],
                     swiftSettings: optimized),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Domain"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Domain", "ViT", "Checkpoint", "Tensor", "RunStore", "Digest"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain", "PNGFile"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "ViT", "Checkpoint", "Tensor", "RunStore", "Digest"]),
         .testTarget(name: "CLITests", dependencies: ["PNGFile", "RunStore", "Tensor"]),
     ],
     // Swift 5 language mode: the numeric code shares raw buffers across worker threads by

@@ -1,3 +1,4 @@
+import PNGFile
 import Tensor
 
 /// torchvision's eval transform on a PIL image, reproduced exactly:

@@ -1,3 +1,5 @@
+import PNGFile
+
 /// Reads and decodes image files to RGB, choosing the decoder from the file's magic bytes.
 /// Holds a TurboJPEG handle, so it is not thread-safe: give each worker thread its own.
 public final class ImageDecoder {

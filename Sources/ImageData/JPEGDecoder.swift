@@ -1,4 +1,5 @@
 import CTurboJPEG
+import PNGFile
 
 /// JPEG → RGB through the TurboJPEG API, matching Pillow's `Image.open(f).convert('RGB')`.
 ///
@@ -64,8 +65,8 @@ public final class JPEGDecoder {
                 throw ImageError(.corrupt, "corrupt JPEG: \(message)")
             }
         }
-        if !cmyk { return RGBImage(width: w, height: h, pixels: out) }
-        return RGBImage(width: w, height: h, pixels: JPEGDecoder.invertedCMYKToRGB(out, pixels: w * h))
+        if !cmyk { return try RGBImage(width: w, height: h, pixels: out) }
+        return try RGBImage(width: w, height: h, pixels: JPEGDecoder.invertedCMYKToRGB(out, pixels: w * h))
     }
 
     /// Port of: Pillow src/libImaging/Unpack.c (unpackCMYKI) + Convert.c (cmyk2rgb).

@@ -1,3 +1,5 @@
+import PNGFile
+
 /// PNG → RGB exactly as Pillow's `Image.open(f).convert('RGB')` gives it.
 ///
 /// Follows Pillow's reader (PngImagePlugin.py, ZipDecode.c, Unpack.c, Convert.c), not libpng's

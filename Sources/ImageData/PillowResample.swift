@@ -1,3 +1,5 @@
+import PNGFile
+
 /// The two filters torchvision's PIL path uses for eval transforms.
 public enum ResampleFilter: String, Codable, Sendable, CaseIterable {
     case bicubic

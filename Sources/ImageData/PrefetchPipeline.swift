@@ -1,22 +1,10 @@
 import Foundation
 import Tensor
 
-/// A batch of preprocessed images, in listing order.
-public struct Batch: Sendable, Equatable {
-    /// Batch number: batch k covers the pipeline's entries k·B ..< (k+1)·B.
-    public let index: Int
-    /// The images of `images`, in order (the batch's entries minus the skipped ones).
-    public let entries: [DatasetEntry]
-    /// images: [entries.count, 3, S, S], normalized.
-    public let images: Tensor
-    /// The batch's entries that could not be used, with their reasons.
-    public let skipped: [SkippedImage]
-}
-
 /// Decodes and preprocesses images into batches, in one of two modes.
 ///
 /// Inline (`workers == 0`): `next()` decodes the batch it returns, there and then, with the
-/// compute threads (`parallelFor`). Nothing runs beside the model, so on a machine whose cores
+/// compute threads of `Options.compute` (`parallelFor`). Nothing runs beside the model, so on a machine whose cores
 /// the model already fills, decoding costs exactly its own CPU time: background workers would
 /// preempt the model's threads instead, and a preempted thread stalls its peers at the end of
 /// each parallel section (measured on 2 cores with the bundled models: the model alone ran
@@ -38,12 +26,17 @@ public final class PrefetchPipeline: Sequence, IteratorProtocol {
         /// Batches prepared ahead of the consumer (queue depth), at least 1.
         public var prefetch: Int
         public var limits: DecodeLimits
+        /// The compute threads inline decoding fans out to (the model's settings, so that it
+        /// uses exactly the cores the model does).
+        public var compute: ComputeSettings
 
-        public init(batchSize: Int = 32, workers: Int = 2, prefetch: Int = 2, limits: DecodeLimits = .default) {
+        public init(batchSize: Int = 32, workers: Int = 2, prefetch: Int = 2, limits: DecodeLimits = .default,
+                    compute: ComputeSettings = ComputeSettings()) {
             self.batchSize = Swift.max(1, batchSize)
             self.workers = Swift.max(0, workers)
             self.prefetch = Swift.max(1, prefetch)
             self.limits = limits
+            self.compute = compute
         }
     }
 
@@ -89,14 +82,14 @@ private final class PrefetchEngine {
     private final class Slot {
         let buffer: UnsafeMutablePointer<Float>
         let capacity: Int
-        var errors: [ImageError?]
+        var outcomes: [ImageOutcome?]
         var remaining: Int
         var packed: Batch?
 
         init(images: Int, floatsPerImage: Int) {
             capacity = images * floatsPerImage
             buffer = .allocate(capacity: capacity)
-            errors = Array(repeating: nil, count: images)
+            outcomes = Array(repeating: nil, count: images)
             remaining = images
         }
 
@@ -210,10 +203,10 @@ private final class PrefetchEngine {
             condition.unlock()
 
             let k = i - b * options.batchSize
-            let failure = decode(entries[i], decoder, transform, into: slot.buffer + k * perImage)
+            let outcome = decode(entries[i], decoder, transform, into: slot.buffer + k * perImage)
 
             condition.lock()
-            slot.errors[k] = failure
+            slot.outcomes[k] = outcome
             slot.remaining -= 1
             let complete = slot.remaining == 0
             condition.unlock()
@@ -234,27 +227,33 @@ private final class PrefetchEngine {
         guard consumerBatch < batchCount, !cancelled else { return nil }
         let b = consumerBatch
         consumerBatch += 1
+        return options.compute.run { decodeInline(batch: b) }
+    }
+
+    /// Batch `b`, decoded on the calling thread and the current scope's compute threads.
+    private func decodeInline(batch b: Int) -> Batch {
         let count = imagesInBatch(b), perImage = floatsPerImage, first = b * options.batchSize
         let workers = min(count, Compute.availableThreads)
         while inlineDecoders.count < workers { inlineDecoders.append(ImageDecoder(limits: options.limits)) }
         let decoders = inlineDecoders, transform = inlineTransform  // read once, before the threads
         let queue = WorkQueue(count: count)
-        var errors = [ImageError?](repeating: nil, count: count)
+        var outcomes = [ImageOutcome?](repeating: nil, count: count)
         // images: [count, 3, S, S]; every slot is written (an image that fails leaves its slot
         // zeroed; it is compacted away below).
         var scalars = [Float](unsafeUninitializedCapacity: count * perImage) { buffer, initialized in
-            errors.withUnsafeMutableBufferPointer { errors in
+            outcomes.withUnsafeMutableBufferPointer { outcomes in
                 parallelFor(workers) { w in
                     while let k = queue.take() {
                         let slot = buffer.baseAddress! + k * perImage
-                        errors[k] = decode(entries[first + k], decoders[w], transform, into: slot)
-                        if errors[k] != nil { slot.initialize(repeating: 0, count: perImage) }
+                        let outcome = decode(entries[first + k], decoders[w], transform, into: slot)
+                        if case .failed = outcome { slot.initialize(repeating: 0, count: perImage) }
+                        outcomes[k] = outcome
                     }
                 }
             }
             initialized = count * perImage
         }
-        let (kept, skipped) = sortOut(errors, batch: b)
+        let (kept, skipped) = sortOut(outcomes, batch: b)
         scalars.withUnsafeMutableBufferPointer { s in
             for (j, k) in kept.map(\.slot).enumerated() where j < k {
                 (s.baseAddress! + j * perImage).update(from: s.baseAddress! + k * perImage, count: perImage)
@@ -265,46 +264,45 @@ private final class PrefetchEngine {
     }
 
     /// A batch's images by outcome, in order: the decoded ones with their slot, the skipped
-    /// ones with their reason.
-    private func sortOut(_ errors: [ImageError?], batch b: Int)
-        -> (kept: [(slot: Int, entry: DatasetEntry)], skipped: [SkippedImage]) {
+    /// ones with their reason. Every slot has its outcome by now.
+    private func sortOut(_ outcomes: [ImageOutcome?], batch b: Int)
+        -> (kept: [(slot: Int, entry: BatchEntry)], skipped: [SkippedImage]) {
         let base = b * options.batchSize
-        var kept: [(slot: Int, entry: DatasetEntry)] = [], skipped: [SkippedImage] = []
-        for (k, error) in errors.enumerated() {
-            if let error {
-                skipped.append(SkippedImage(entry: entries[base + k], error: error))
-            } else {
-                kept.append((k, entries[base + k]))
+        var kept: [(slot: Int, entry: BatchEntry)] = [], skipped: [SkippedImage] = []
+        for (k, outcome) in outcomes.enumerated() {
+            switch outcome! {
+            case let .decoded(width, height, fileSize):
+                kept.append((k, BatchEntry(entry: entries[base + k], width: width, height: height, fileSize: fileSize)))
+            case let .failed(error, fileSize):
+                skipped.append(SkippedImage(entry: entries[base + k], error: error, fileSize: fileSize))
             }
         }
         return (kept, skipped)
     }
 
     /// scalars: [kept.count, 3, S, S].
-    private func makeBatch(_ b: Int, kept: [DatasetEntry], scalars: [Float], skipped: [SkippedImage]) -> Batch {
+    private func makeBatch(_ b: Int, kept: [BatchEntry], scalars: [Float], skipped: [SkippedImage]) -> Batch {
         let s = preprocessing.imageSize
         return Batch(index: b, entries: kept, images: Tensor(shape: [kept.count, 3, s, s], scalars: scalars),
                      skipped: skipped)
     }
 
-    /// Decodes and preprocesses one image into out: [3, S, S]; returns why it failed, if it did.
+    /// Reads, decodes and preprocesses one image into out: [3, S, S].
     private func decode(_ entry: DatasetEntry, _ decoder: ImageDecoder, _ transform: EvalTransform,
-                        into out: UnsafeMutablePointer<Float>) -> ImageError? {
-        do {
-            let image = try decoder.decode(path: entry.path)
+                        into out: UnsafeMutablePointer<Float>) -> ImageOutcome {
+        switch ImageRead(entry.path, decoder: decoder) {
+        case let .decoded(image, fileSize):
             transform.normalize(transform.crop(image), into: out)
-            return nil
-        } catch let e as ImageError {
-            return e
-        } catch {
-            return ImageError(.corrupt, "\(error)")
+            return .decoded(width: image.width, height: image.height, fileSize: fileSize)
+        case let .failed(error, fileSize):
+            return .failed(error, fileSize: fileSize)
         }
     }
 
     /// Copies the good images of a completed slot into a tensor, in order.
     private func pack(_ slot: Slot, index b: Int) -> Batch {
         let perImage = floatsPerImage
-        let (kept, skipped) = sortOut(slot.errors, batch: b)
+        let (kept, skipped) = sortOut(slot.outcomes, batch: b)
         var scalars = [Float](repeating: 0, count: kept.count * perImage)
         scalars.withUnsafeMutableBufferPointer { dst in
             for (j, k) in kept.map(\.slot).enumerated() {
@@ -313,4 +311,10 @@ private final class PrefetchEngine {
         }
         return makeBatch(b, kept: kept.map(\.entry), scalars: scalars, skipped: skipped)
     }
+}
+
+/// How one image of a batch came out of `ImageRead`, its pixels already in the batch buffer.
+private enum ImageOutcome {
+    case decoded(width: Int, height: Int, fileSize: Int)
+    case failed(ImageError, fileSize: Int?)
 }

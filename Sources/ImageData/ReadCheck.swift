@@ -3,7 +3,8 @@ import Foundation
 
 /// Reads and decodes every image of a listing once, without preprocessing, to find the ones a
 /// run would skip — so that `--strict-data` can refuse them before any model runs. It fails
-/// exactly where the batch pipeline fails: the same decoder, the same limits, the same reasons.
+/// exactly where the batch pipeline fails: the same read (`ImageRead`), the same limits, the
+/// same reasons.
 public enum ReadCheck {
     /// The images of `entries` that cannot be used, in position order. `workers` threads each
     /// take every workers-th image; `onProgress` is called (from those threads, serialized)
@@ -18,12 +19,8 @@ public enum ReadCheck {
             let decoder = ImageDecoder(limits: limits)
             var local: [SkippedImage] = []
             for i in stride(from: worker, to: entries.count, by: n) {
-                do {
-                    _ = try decoder.decode(path: entries[i].path)
-                } catch let e as ImageError {
-                    local.append(SkippedImage(entry: entries[i], error: e))
-                } catch {
-                    local.append(SkippedImage(entry: entries[i], error: ImageError(.corrupt, "\(error)")))
+                if case let .failed(error, fileSize) = ImageRead(entries[i].path, decoder: decoder) {
+                    local.append(SkippedImage(entry: entries[i], error: error, fileSize: fileSize))
                 }
                 lock.lock()
                 done += 1

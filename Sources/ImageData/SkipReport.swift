@@ -5,17 +5,20 @@ public struct SkippedImage: Hashable, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: SkipReason
     public let message: String
+    /// Bytes in the file, when it could be read (an undecodable file still has a size).
+    public let fileSize: Int?
 
-    public init(position: Int, path: String, reason: SkipReason, message: String) {
+    public init(position: Int, path: String, reason: SkipReason, message: String, fileSize: Int? = nil) {
         self.position = position
         self.path = path
         self.reason = reason
         self.message = message
+        self.fileSize = fileSize
     }
 
-    public init(entry: DatasetEntry, error: ImageError) {
+    public init(entry: DatasetEntry, error: ImageError, fileSize: Int? = nil) {
         self.init(position: entry.position, path: entry.relativePath.description,
-                  reason: error.reason, message: error.message)
+                  reason: error.reason, message: error.message, fileSize: fileSize)
     }
 
     public var description: String { "skipped #\(position) \(path): \(reason.rawValue): \(message)" }

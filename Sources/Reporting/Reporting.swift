@@ -33,7 +33,7 @@
 //   Table2, Table1, SpecTable, ExitStatistics, ThroughputTable, ResultCSV   single tables
 //   MatchedAccuracyTable, ClaimsTable              Table 2's matched-accuracy and claims sections
 //   SuiteFigures, Chart, StackedChart              SVG figures
-//   RegionOverlay, RGBImage                        PNG overlays
+//   RegionOverlay                                  PNG overlays (on PNGFile's RGBImage)
 //   CheckBaseline, RegressionCheck, CheckResult    `repro check`
 
 import Common

@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one file that talks to BLAS (as in ggml: the backend is a small, replaceable piece).
 public enum BLAS {
@@ -22,10 +25,32 @@ public enum BLAS {
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Threads OpenBLAS may use for one call.
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    /// Threads OpenBLAS may use for one call: process state of the library, set by
+    /// `ComputeSettings.run` for the scope it enters.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets OpenBLAS's thread count to `n` unless it was the last value set: a scope is entered
+    /// on every forward, and the count changes only when the strategy or threads do.
+    static func useThreads(_ n: Int) {
+        threadCount.update(to: max(1, n)) { openblas_set_num_threads(Int32($0)) }
+    }
+
+    private static let threadCount = LastValue()
+
+    /// The last thread count handed to OpenBLAS, under a lock (scopes start on any thread).
+    private final class LastValue {
+        private var value: Int?
+        private var mutex = pthread_mutex_t()
+
+        init() { pthread_mutex_init(&mutex, nil) }
+
+        func update(to n: Int, _ apply: (Int) -> Void) {
+            pthread_mutex_lock(&mutex)
+            defer { pthread_mutex_unlock(&mutex) }
+            guard value != n else { return }
+            apply(n)
+            value = n
+        }
     }
 
     /// OpenBLAS's own description of the build and the kernel it chose for this CPU,

@@ -4,6 +4,7 @@ import Tensor
 /// A plain vision transformer (the DeiT-S / LV-ViT-S baselines).
 public final class VisionTransformer {
     public let config: ViTConfig
+    public let compute: ComputeSettings
     let weights: ModelWeights
     let backbone: Backbone
     private var workers: [Backbone] = []
@@ -19,31 +20,35 @@ public final class VisionTransformer {
     }
 
     /// Builds the model from a state dict in the upstream layout; throws a `ModelLoadError`
-    /// naming every missing / unexpected / mis-shaped tensor.
-    public init(config: ViTConfig, stateDict: StateDict) throws {
+    /// naming every missing / unexpected / mis-shaped tensor. Every forward runs under
+    /// `compute` (threads and strategy).
+    public init(config: ViTConfig, stateDict: StateDict, compute: ComputeSettings = ComputeSettings()) throws {
         try ModelLoader.check(stateDict, spec: .vit(config))
         self.config = config
+        self.compute = compute
         weights = ModelWeights(stateDict, spec: .vit(config))
         backbone = Backbone(config: config, weights: weights)
     }
 
     /// images: [B, C, S, S] normalized, S = config.imageSize → Output. Without taps, a batch
-    /// is split across threads when `Compute` says so (one backbone with its own buffers each).
+    /// is split across threads when `compute` says so (one backbone with its own buffers each).
     public func forward(_ images: Tensor, features: Bool = false, attention: Bool = false) -> Output {
         let c = config
         precondition(images.rank == 4 && images.shape[1] == c.inChannels && images.shape[2] == c.imageSize
                      && images.shape[3] == c.imageSize,
                      "expected [B, \(c.inChannels), \(c.imageSize), \(c.imageSize)], got \(images.shape)")
         let batch = images.shape[0]
-        guard Compute.splitsImages(batch: batch), !features, !attention else {
-            return forward(images, features: features, attention: attention, on: backbone)
+        return compute.run {
+            guard compute.splitsImages(batch: batch), !features, !attention else {
+                return forward(images, features: features, attention: attention, on: backbone)
+            }
+            let n = min(compute.threads, batch)
+            while workers.count < n { workers.append(Backbone(config: config, weights: weights)) }
+            let parts = ImageSplit.run(batch: batch, workers: n) { w, range in
+                forward(images.slice(range), features: false, attention: false, on: workers[w]).logits
+            }
+            return Output(logits: .concatenate(parts), features: nil, attention: nil)
         }
-        let n = min(Compute.threads, batch)
-        while workers.count < n { workers.append(Backbone(config: config, weights: weights)) }
-        let parts = ImageSplit.run(batch: batch, workers: n) { w, range in
-            forward(images.slice(range), features: false, attention: false, on: workers[w]).logits
-        }
-        return Output(logits: .concatenate(parts), features: nil, attention: nil)
     }
 
     private func forward(_ images: Tensor, features: Bool, attention: Bool, on backbone: Backbone) -> Output {

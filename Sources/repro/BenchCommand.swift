@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
     var batch: Int = 1
 
     @Option(help: ArgumentHelp("Early-exit thresholds η for two-stage models, comma-separated (omit: both stages for every image).", valueName: "LIST"))
-    var eta: String?
+    var eta: EtaList?
 
     @Option(help: "Warm-up batches (not timed).")
     var warmup: Int = 2
@@ -75,19 +75,14 @@ struct Bench: ParsableCommand {
         if let passes, passes < 1 { throw ValidationError("--passes must be at least 1") }
         if passes != nil && data == nil { throw ValidationError("--passes times the batches of --data; give --data DIR") }
         if store != nil && pipeline { throw ValidationError("--store and --pipeline time different things; give one") }
-        _ = try etas()
     }
 
-    func etas() throws -> [Double?] {
-        guard let eta else { return [nil] }
-        return try eta.split(separator: ",").map {
-            guard let v = Double($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--eta takes numbers separated by commas") }
-            return v
-        }
-    }
+    /// The thresholds to time (nil: both stages for every image).
+    var etas: [Double?] { eta?.values ?? [nil] }
 
     func run() throws {
-        let threads = compute.apply()
+        let settings = compute.settings()
+        let threads = settings.threads
         let spec = ModelPresets.spec(named: model)!
         let c = spec.backbone
         let pre = try SuitePlan.preprocessing(named: preprocessing, spec: spec, model: model)
@@ -122,13 +117,14 @@ struct Bench: ParsableCommand {
             batches = [Tensor.randomNormal([batch, c.inChannels, c.imageSize, c.imageSize], seed: seed &+ 1)]
         }
         let peak = PeakFLOPs.measure(threads: threads)
-        for eta in try etas() {
+        for eta in etas {
             var options = ModelBenchmark.Options()
             options.batch = batch
             options.warmup = warmup
             options.minSeconds = seconds
             options.eta = eta
             options.passes = passes
+            options.compute = settings
             var r = try ModelBenchmark.run(name: model, spec: spec, stateDict: stateDict, batches: batches, options: options)
             r.peakGFLOPs = peak?.gflopPerSecond
             r.peakUnit = peak?.unit

@@ -32,15 +32,32 @@ struct Flops: ParsableCommand {
         case fvcore
         case fvcoreTrainBN = "fvcore-train-bn"
         case macsOnly = "macs-only"
+
+        static var allValueDescriptions: [String: String] {
+            [
+                "official": "the published constants' convention: fvcore, train-mode BatchNorm for LV-ViT",
+                "fvcore": "fvcore in eval mode: BatchNorm 2 per element",
+                "fvcore-train-bn": "fvcore in train mode: BatchNorm 5 per element",
+                "macs-only": "multiply-adds only: LayerNorm, BatchNorm and upsample free",
+            ]
+        }
     }
 
     enum RoundingChoice: String, CaseIterable, ExpressibleByArgument {
         case ceil, floor
         var value: TwoStageConfig.Rounding { self == .ceil ? .ceil : .floor }
+
+        static var allValueDescriptions: [String: String] {
+            ["ceil": "the current official code", "floor": "int(), as the older checkpoint constants"]
+        }
     }
 
     enum HeadChoice: String, CaseIterable, ExpressibleByArgument {
         case official, counted, omitted
+
+        static var allValueDescriptions: [String: String] {
+            ["official": "CF-ViT counts it, LF-ViT does not", "counted": "counted", "omitted": "left out"]
+        }
     }
 
     @Option(name: .long, help: ArgumentHelp("Model preset: \(ModelPresets.names.joined(separator: ", ")).",
@@ -56,7 +73,7 @@ struct Flops: ParsableCommand {
     @Option(name: .long, help: "LF-ViT: share of the window's m² cells refined (K = ceil(ratio·m²), or floor).")
     var kRatio: Double?
 
-    @Option(name: .long, help: "Rounding of k / K: ceil (current official code) or floor (int(), older checkpoint constants).")
+    @Option(name: .long, help: "Rounding of k / K.")
     var rounding: RoundingChoice?
 
     @Flag(name: .long, help: "Turn feature reuse off (no reuse LN + MLP, no upsample).")
@@ -65,10 +82,10 @@ struct Flops: ParsableCommand {
     @Flag(name: .long, help: "LF-ViT: drop the non-refined coarse tokens from stage 2 instead of reusing them.")
     var dropCoarseTokens = false
 
-    @Option(name: .long, help: "Counting convention: official, fvcore (eval-mode BatchNorm), fvcore-train-bn, macs-only.")
+    @Option(name: .long, help: "Counting convention.")
     var convention: ConventionChoice = .official
 
-    @Option(name: .long, help: "Count stage 2's classifier (head, LV-ViT aux head): official (CF-ViT yes, LF-ViT no), counted, omitted.")
+    @Option(name: .long, help: "Stage 2's classifier (head, LV-ViT aux head) in the count.")
     var stage2Head: HeadChoice = .official
 
     @Flag(name: .long, help: "Print every stage's cost per component.")

@@ -43,7 +43,7 @@ struct Forward: ParsableCommand {
     }
 
     func run() throws {
-        compute.apply()
+        let settings = compute.settings()
         let spec: ModelSpec
         if let model { spec = ModelPresets.spec(named: model)! } else {
             guard let data = FileManager.default.contents(atPath: config!) else { throw CLIError("cannot read \(config!)") }
@@ -64,10 +64,10 @@ struct Forward: ParsableCommand {
         let b = x.shape[0]
         switch spec {
         case let .vit(config):
-            let m = try VisionTransformer(config: config, stateDict: sd)
+            let m = try VisionTransformer(config: config, stateDict: sd, compute: settings)
             result["logits"] = m.forward(x).logits
         case let .twoStage(config):
-            let m = try TwoStageModel(config: config, stateDict: sd)
+            let m = try TwoStageModel(config: config, stateDict: sd, compute: settings)
             let o = m.forward(x, lowRes: io["input_lo"])
             let k = c.numClasses
             result["stage1.logits"] = o.stage1Logits

@@ -30,8 +30,8 @@ struct Preprocess: ParsableCommand {
     @Option(name: .customLong("crop-pct"), help: "Override crop_pct (resize = int(S / crop_pct)).")
     var cropPct: Double?
 
-    @Option(help: "bicubic or bilinear.")
-    var interpolation: String?
+    @Option(help: "Override the resize filter.")
+    var interpolation: ResampleFilter?
 
     @Flag(name: .customLong("low-res"), help: "Also write the stage-1 input image_lo.")
     var lowRes = false
@@ -42,10 +42,7 @@ struct Preprocess: ParsableCommand {
         }
         if let size { p.imageSize = size }
         if let cropPct { p.cropPct = cropPct }
-        if let interpolation {
-            guard let f = ResampleFilter(rawValue: interpolation) else { throw ValidationError("--interpolation takes bicubic or bilinear") }
-            p.interpolation = f
-        }
+        if let interpolation { p.interpolation = interpolation }
         let tensors: [(name: String, tensor: Tensor)]
         do { tensors = try PreprocessTool.namedTensors(path: image, preprocessing: p, lowResolution: lowRes) } catch {
             throw CLIError("\(image): \(error)")

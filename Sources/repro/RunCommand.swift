@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import RunStore
 import Tensor
 
 struct Run: ParsableCommand {
@@ -26,7 +27,7 @@ struct Run: ParsableCommand {
     var classes: String?
 
     @Option(name: .customLong("weights"), help: ArgumentHelp("Weights for a model row: MODEL=FILE (.pth or .safetensors); repeatable.", valueName: "MODEL=FILE"))
-    var weightsList: [String] = []
+    var weightsList: [WeightsAssignment] = []
 
     @Option(name: .customLong("db"), help: "Results store (default: results/results.sqlite in the project).")
     var store: String?
@@ -46,14 +47,14 @@ struct Run: ParsableCommand {
     @Option(help: "Background image-decoding threads running ahead of the model; 0 decodes each batch on the compute threads between model calls (default: 0 when --threads takes every core, else one per spare core).")
     var workers: Int?
 
-    @Option(help: ArgumentHelp("η values to report, comma-separated (replaces the suite's).", valueName: "LIST"))
-    var eta: String?
+    @Option(help: ArgumentHelp("η values to report, comma-separated, each in [0, 1.5] (replaces the suite's).", valueName: "LIST"))
+    var eta: EtaList?
 
-    @Option(help: ArgumentHelp("Evaluate shard i of n (images with position % n == i); merge shards with `repro merge`.", valueName: "i/n"))
-    var shard: String?
+    @Option(help: ArgumentHelp("Evaluate shard i of n, 0 ≤ i < n (images with position % n == i); merge shards with `repro merge`.", valueName: "i/n"))
+    var shard: Shard?
 
-    @Option(help: "accuracy, throughput or all.")
-    var mode: String = "all"
+    @Option(help: "What to run.")
+    var mode: RunOptions.Mode = .all
 
     @Option(name: .customLong("model"), help: "Run only this model row (repeatable).")
     var models: [String] = []
@@ -76,12 +77,7 @@ struct Run: ParsableCommand {
         var o = RunOptions()
         o.data = data
         o.classes = classes
-        for item in weightsList {
-            guard let eq = item.firstIndex(of: "="), eq != item.startIndex, item.index(after: eq) != item.endIndex else {
-                throw ValidationError("--weights takes MODEL=FILE, got '\(item)'")
-            }
-            o.weights[String(item[..<eq])] = String(item[item.index(after: eq)...])
-        }
+        for item in weightsList { o.weights[item.model] = item.file }
         o.store = store
         o.reports = reports
         o.limit = limit
@@ -89,24 +85,19 @@ struct Run: ParsableCommand {
         o.batch = batch
         o.workers = workers
         if let eta {
-            o.eta = try eta.split(separator: ",").map {
-                guard let v = Double($0.trimmingCharacters(in: .whitespaces)), (0...1.5).contains(v) else {
-                    throw ValidationError("--eta takes numbers in [0, 1.5] separated by commas, got '\(eta)'")
-                }
-                return v
+            guard eta.values.allSatisfy({ (0...1.5).contains($0) }) else {
+                throw ValidationError("--eta takes numbers in [0, 1.5] separated by commas, got '\(eta)'")
             }
+            o.eta = eta.values
         }
         if let shard {
-            let parts = shard.split(separator: "/")
-            guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n > 0, i >= 0, i < n else {
-                throw ValidationError("--shard takes i/n with 0 ≤ i < n, got '\(shard)'")
+            // A run evaluates one shard; several at once are what `repro merge` records.
+            guard shard.indices.count == 1 else {
+                throw ValidationError("--shard takes one shard i/n, got '\(shard)'")
             }
-            o.shard = (i, n)
+            o.shard = (shard.indices[0], shard.count)
         }
-        guard let m = RunOptions.Mode(rawValue: mode) else {
-            throw ValidationError("--mode takes accuracy, throughput or all, got '\(mode)'")
-        }
-        o.mode = m
+        o.mode = mode
         o.only = models.isEmpty ? nil : models
         o.wait = wait
         o.writeReports = !noReport
@@ -124,7 +115,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var o = try options()
-        o.threads = compute.apply()
+        o.compute = compute.settings()
         // Ctrl-C, kill, scancel, a time limit: finish the batch in flight, mark the run
         // interrupted, say how to resume (a second signal exits at once).
         let stop = StopRequest()

@@ -48,7 +48,7 @@ struct Show: ParsableCommand {
                                                     preprocessing: pre, result: result, model: record.provenance.modelName)
         let picture = try sample.selection.map { try RegionOverlay.render(sample.image, selection: $0) } ?? sample.image
         let dest = out ?? "show-\(runID)-\(result.image.position).png"
-        try picture.writePNG(to: dest)
+        do { try picture.writePNG(to: dest) } catch { throw CLIError("cannot write \(dest): \(error)") }
         print("wrote \(dest): \(sample.caption)")
     }
 }

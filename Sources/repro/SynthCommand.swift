@@ -27,7 +27,7 @@ struct Synth: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output folder (created if missing).", valueName: "DIR"))
     var out: String
 
-    @Option(name: .long, help: "Which split to write: train, val or all.")
+    @Option(name: .long, help: "Which split to write.")
     var split: SplitChoice = .all
 
     @Option(name: .long, help: "Generator seed; the default is the bundled dataset's.")

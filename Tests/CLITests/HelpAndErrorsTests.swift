@@ -56,11 +56,30 @@ struct HelpAndErrorsTests {
         #expect(r.stderr.contains("nope"))
     }
 
+    /// A bad value ends the command before anything runs, with a message naming the option.
     @Test func badOptionValuesAreRefused() throws {
-        for args in [["--shard", "3/2"], ["--eta", "0.5,abc"], ["--batch", "0"], ["--mode", "fast"]] {
+        let cases = [["--shard", "3/2"], ["--shard", "1"], ["--shard", "0,1/2"], ["--eta", "0.5,abc"], ["--eta", "2"],
+                     ["--batch", "0"], ["--mode", "fast"], ["--strategy", "fast"], ["--weights", "model-without-file"]]
+        for args in cases {
             let r = try CLI.run(args)
             #expect(r.status != 0, "\(args)")
-            #expect(!r.stderr.isEmpty)
+            #expect(r.stderr.contains(args[0]), "\(args): \(r.stderr)")
+        }
+        let mode = try CLI.run(["--mode", "fast"])
+        #expect(mode.stderr.contains("'fast'") && mode.stderr.contains("'accuracy', 'throughput' or 'all'"), "\(mode.stderr)")
+        let flops = try CLI.run(["flops", "--model", "deit-s", "--convention", "fvcore-eval"])
+        #expect(flops.status != 0 && flops.stderr.contains("--convention") && flops.stderr.contains("macs-only"))
+    }
+
+    /// Options that take one of a fixed set of values list them in --help.
+    @Test func enumeratedOptionsListTheirValues() throws {
+        let run = try CLI.run(["run", "--help"]).stdout
+        for value in ["accuracy", "throughput", "all", "images", "rows", "blas", "auto"] {
+            #expect(run.contains("\n        \(value) "), "run --help does not list '\(value)'")
+        }
+        let flops = try CLI.run(["flops", "--help"]).stdout
+        for value in ["official", "fvcore", "fvcore-train-bn", "macs-only", "ceil", "floor", "counted", "omitted"] {
+            #expect(flops.contains("\n        \(value) "), "flops --help does not list '\(value)'")
         }
     }
 

@@ -31,11 +31,11 @@ struct BenchAndDecodeOptionsTests {
 
     @Test func decodeWorkersDefaultToInlineWhenTheModelTakesEveryCore() {
         var o = RunOptions()
-        o.threads = 2
+        o.compute = ComputeSettings(threads: 2)
         #expect(o.decodeWorkers(cores: 2) == 0)
         #expect(o.decodeWorkers(cores: 3) == 1)
         #expect(o.decodeWorkers(cores: 64) == 4)
-        o.threads = 4
+        o.compute = ComputeSettings(threads: 4)
         #expect(o.decodeWorkers(cores: 2) == 0)
         o.workers = 3
         #expect(o.decodeWorkers(cores: 2) == 3)

@@ -122,14 +122,20 @@ struct BadInputTests {
     private func checkSkips(_ dataset: Dataset, workers: Int) throws {
         let pipeline = PrefetchPipeline(entries: dataset.entries, preprocessing: Preprocessing(imageSize: 16, cropPct: 0.875),
                                         options: .init(batchSize: 3, workers: workers))
-        var good: [String] = []
+        var good: [BatchEntry] = []
         var skipped: [SkippedImage] = []
         for batch in pipeline {
-            good += batch.entries.map(\.relativePath.description)
+            good += batch.entries
             skipped += batch.skipped
             #expect(batch.images.shape == [batch.entries.count, 3, 16, 16])
         }
-        #expect(good == ["good/a.jpg", "good/b.JPEG"])
+        #expect(good.map(\.entry.relativePath.description) == ["good/a.jpg", "good/b.JPEG"])
+        // Each decoded image carries its size before resize and crop, and its file's length.
+        func bytes(_ relative: String) throws -> Int {
+            try (FileManager.default.attributesOfItem(atPath: dataset.root.description + "/" + relative)[.size] as! NSNumber).intValue
+        }
+        #expect(good.map { [$0.width, $0.height] } == [[64, 48], [39, 41]])  // as the fixtures manifest says
+        #expect(try good.map(\.fileSize) == [bytes("good/a.jpg"), bytes("good/b.JPEG")])
         let summary = SkipSummary(skipped)
         #expect(summary.total == 8)
         #expect(summary.counts == [.truncated: 2, .unknownFormat: 1, .tooManyPixels: 1, .emptyFile: 1,
@@ -138,6 +144,12 @@ struct BadInputTests {
         let byPath = Dictionary(uniqueKeysWithValues: skipped.map { ($0.path, $0) })
         #expect(byPath["bad/fifo.JPEG"]?.reason == .notAFile)
         #expect(byPath["bad/dangling.JPEG"]?.message.contains("dangling symlink") == true)
+        // A file that was read has a size even when it does not decode; one that was not, none.
+        for name in ["truncated.JPEG", "truncated.png", "random.JPEG", "bomb.JPEG"] {
+            #expect(byPath["bad/" + name]?.fileSize == (try bytes("bad/" + name)), "\(name)")
+        }
+        #expect(byPath["bad/zero.JPEG"]?.fileSize == 0)
+        for name in ["loop.JPEG", "dangling.JPEG", "fifo.JPEG"] { #expect(byPath["bad/" + name]?.fileSize == nil, "\(name)") }
         #expect(skipped.allSatisfy { !$0.description.contains("\n") })
     }
 }

@@ -27,12 +27,12 @@ struct PipelineTests {
             #expect(batch.index == index)
             #expect(batch.skipped.isEmpty)
             #expect(batch.images.shape == [batch.entries.count, 3, 32, 32])
-            for (j, entry) in batch.entries.enumerated() {
+            for (j, entry) in batch.entries.map(\.entry).enumerated() {
                 let single = transform.tensor(try decoder.decode(path: entry.path))
                 let slice = Array(batch.images.scalars[(j * single.count)..<((j + 1) * single.count)])
                 #expect(slice == single.scalars, "\(entry.relativePath)")
             }
-            seen += batch.entries.map(\.position)
+            seen += batch.entries.map(\.entry.position)
             index += 1
         }
         #expect(seen == entries.map(\.position))

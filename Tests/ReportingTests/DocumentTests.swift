@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import PNGFile
 import Testing
 @testable import Reporting
 

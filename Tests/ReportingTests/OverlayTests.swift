@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import PNGFile
 import Testing
 @testable import Reporting
 
@@ -100,12 +101,22 @@ struct OverlayTests {
             try RegionOverlay.render(image, selection: RegionSelection(gridSide: 7, cells: [], window: .init(row: 3, column: 0, size: 5)))
         }
         #expect(throws: ReportError.self) { try RegionOverlay.render(image, gridSide: 0) }
-        #expect(throws: ReportError.self) { try RGBImage(width: 2, height: 2, pixels: [1, 2, 3]) }
+    }
+
+    /// A buffer that does not fit its size is refused when the image is made, and when it is
+    /// written after `pixels` was replaced (nothing is written then).
+    @Test func mismatchedPixelBuffersAreRefused() throws {
+        #expect(throws: RGBImageError(width: 2, height: 2, bytes: 3)) { try RGBImage(width: 2, height: 2, pixels: [1, 2, 3]) }
+        var image = RGBImage(width: 2, height: 2, fill: .white)
+        image.pixels.removeLast()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reporting-bad-\(getpid()).png").path
+        #expect(throws: RGBImageError(width: 2, height: 2, bytes: 11)) { try image.writePNG(to: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test func stripLaysImagesSideBySide() throws {
-        let a = try RGBImage(width: 3, height: 2, fill: RGB(10, 20, 30))
-        let b = try RGBImage(width: 2, height: 1, fill: RGB(200, 100, 50))
+        let a = RGBImage(width: 3, height: 2, fill: RGB(10, 20, 30))
+        let b = RGBImage(width: 2, height: 1, fill: RGB(200, 100, 50))
         let s = try RegionOverlay.strip([a, b], gap: 1, background: .white)
         #expect(s.width == 1 + 3 + 1 + 2 + 1 && s.height == 2 + 2)
         #expect(s.pixel(x: 0, y: 1) == .white)

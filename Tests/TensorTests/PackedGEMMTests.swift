@@ -7,7 +7,8 @@ import Testing
 /// row tile (14 / 6), columns not a multiple of the panel (32 / 16), K across chunk boundaries.
 /// Budget: 2e-5, as for BLAS-backed Linear (KernelParityTests).
 struct PackedGEMMTests {
-    init() { Compute.configure(threads: 2) }
+    /// Two threads, so that `Linear.forward` splits by panels and by rows.
+    let compute = ComputeSettings(threads: 2)
 
     static let shapes = [(1, 384, 1152), (197, 384, 384), (50, 400, 37), (15, 193, 17), (7, 13, 5), (229, 1536, 64)]
 
@@ -52,16 +53,18 @@ struct PackedGEMMTests {
     /// threads by panels (few rows) and by rows (≥ 1024 rows).
     @Test(arguments: [(197, 384, 1152), (1030, 96, 40), (3, 50, 1000)])
     func linearWeightMatchesNaive(rows: Int, inF: Int, outF: Int) {
-        let x = Tensor.randomNormal([rows, inF], seed: 33).scalars
-        let w = Tensor.randomNormal([outF, inF], std: 1 / Float(inF).squareRoot(), seed: 34).scalars
-        let b = Tensor.randomNormal([outF], seed: 35).scalars
-        let lw = LinearWeight(w, outFeatures: outF, inFeatures: inF)
-        var out = [Float](repeating: .nan, count: rows * outF)
-        Linear.forward(x, rows: rows, inFeatures: inF, weight: lw, bias: b, outFeatures: outF, &out)
-        let expected = Naive.linear(x, rows: rows, inF: inF, w, b, outF: outF)
-        #expect(maxAbs(out, expected) < 2e-5)
-        var acc = [Float](repeating: 1, count: rows * outF)
-        Linear.forward(x, rows: rows, inFeatures: inF, weight: lw, bias: b, outFeatures: outF, &acc, accumulate: true, scale: 0.5)
-        #expect(maxAbs(acc, expected.map { 1 + 0.5 * $0 }) < 2e-5)
+        compute.run {
+            let x = Tensor.randomNormal([rows, inF], seed: 33).scalars
+            let w = Tensor.randomNormal([outF, inF], std: 1 / Float(inF).squareRoot(), seed: 34).scalars
+            let b = Tensor.randomNormal([outF], seed: 35).scalars
+            let lw = LinearWeight(w, outFeatures: outF, inFeatures: inF)
+            var out = [Float](repeating: .nan, count: rows * outF)
+            Linear.forward(x, rows: rows, inFeatures: inF, weight: lw, bias: b, outFeatures: outF, &out)
+            let expected = Naive.linear(x, rows: rows, inF: inF, w, b, outF: outF)
+            #expect(maxAbs(out, expected) < 2e-5)
+            var acc = [Float](repeating: 1, count: rows * outF)
+            Linear.forward(x, rows: rows, inFeatures: inF, weight: lw, bias: b, outFeatures: outF, &acc, accumulate: true, scale: 0.5)
+            #expect(maxAbs(acc, expected.map { 1 + 0.5 * $0 }) < 2e-5)
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Checkpoint
+import Tensor
 import Testing
 @testable import ViT
 
@@ -26,5 +28,26 @@ struct ImageSplitTests {
             #expect(ranges.last?.upperBound == batch)
             #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
         }
+    }
+
+    /// A model built with image-split settings cuts the batch into micro-batches on two workers;
+    /// the logits and selections are those of the one-thread model on the whole batch.
+    @Test func splitBatchesMatchTheUnsplitModel() throws {
+        let backbone = ViTConfig(imageSize: 56, patchSize: 4, embedDim: 16, depth: 5, numHeads: 2,
+                                 mlpHidden: 32, numClasses: 7)
+        let images = Tensor.randomNormal([6, 3, 56, 56], seed: 9)
+        let split = ComputeSettings(threads: 2, strategy: .images)
+        #expect(split.splitsImages(batch: 6))
+        let vitWeights = StateDict.random(for: .vit(backbone), seed: 3)
+        let plain = try VisionTransformer(config: backbone, stateDict: vitWeights).forward(images).logits
+        let parts = try VisionTransformer(config: backbone, stateDict: vitWeights, compute: split).forward(images).logits
+        #expect(parts.shape == plain.shape && parts.maxAbsDifference(plain) <= 1e-5)
+
+        let config = TwoStageConfig(method: .lfvit, backbone: backbone)
+        let weights = StateDict.random(for: .twoStage(config), seed: 4)
+        let one = try TwoStageModel(config: config, stateDict: weights).forward(images)
+        let two = try TwoStageModel(config: config, stateDict: weights, compute: split).forward(images)
+        #expect(two.stage2Logits.maxAbsDifference(one.stage2Logits) <= 1e-5)
+        #expect(two.selections == one.selections)
     }
 }

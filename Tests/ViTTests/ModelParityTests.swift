@@ -68,7 +68,8 @@ struct ModelParityTests {
 
     enum FixtureError: Error { case badMetadata(String), missing(String) }
 
-    init() { Compute.configure(threads: 2) }
+    /// Two threads, so that the models' split kernels run too.
+    let compute = ComputeSettings(threads: 2)
 
     @Test func fixturesArePresent() {
         // The committed set; a missing file would silently shrink the parameterised tests below.
@@ -85,7 +86,7 @@ struct ModelParityTests {
         switch f.kind {
         case "vit":
             let config = try JSONDecoder().decode(ViTConfig.self, from: f.configJSON)
-            let model = try VisionTransformer(config: config, stateDict: f.weights)
+            let model = try VisionTransformer(config: config, stateDict: f.weights, compute: compute)
             let out = model.forward(try f.tensor("input"), features: true, attention: true)
             #expect(out.logits.maxAbsDifference(try f.tensor("logits")) <= 1e-4, "\(name) logits")
             #expect(out.features!.maxAbsDifference(try f.tensor("features")) <= 1e-4, "\(name) features")
@@ -98,7 +99,7 @@ struct ModelParityTests {
             #expect(argmaxRows(out.logits) == argmaxRows(try f.tensor("logits")))
         case "cf-vit", "lf-vit":
             let config = try JSONDecoder().decode(TwoStageConfig.self, from: f.configJSON)
-            let model = try TwoStageModel(config: config, stateDict: f.weights)
+            let model = try TwoStageModel(config: config, stateDict: f.weights, compute: compute)
             let out = model.forward(try f.tensor("input"), lowRes: try f.tensor("input_lo"), taps: true)
             #expect(out.stage1Logits.maxAbsDifference(try f.tensor("stage1.logits")) <= 1e-4, "\(name) stage-1 logits")
             #expect(out.stage1Features!.maxAbsDifference(try f.tensor("stage1.features")) <= 1e-4, "\(name) stage-1 features")
@@ -131,7 +132,8 @@ struct ModelParityTests {
                 #expect(out.stage2Logits.maxAbsDifference(try f.tensor("stage2.logits")) <= 1e-4, "\(name) stage-2 logits")
             }
             // The internal downsample agrees with PyTorch's CPU bilinear to ~1 ulp (spec/lf-vit.md §2.5).
-            let lo = Resample.bilinearAlignCorners(try f.tensor("input"), to: config.coarseImageSize)
+            let input = try f.tensor("input")
+            let lo = compute.run { Resample.bilinearAlignCorners(input, to: config.coarseImageSize) }
             #expect(lo.maxAbsDifference(try f.tensor("input_lo")) <= 2e-6, "\(name) bilinear")
         default:
             Issue.record("unknown fixture kind \(f.kind)")

@@ -1,3 +1,4 @@
+import Common
 import Tensor
 
 /// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length N,
@@ -172,7 +173,7 @@ public enum SafeTensors {
         }
         guard case let .object(fields) = value else { throw fail("entry is \(value.typeName), expected an object") }
         func field(_ key: String) throws -> JSONValue {
-            guard let v = fields.first(where: { $0.0 == key })?.1 else { throw fail("missing field '\(key)'") }
+            guard let v = fields.first(where: { $0.key == key })?.value else { throw fail("missing field '\(key)'") }
             return v
         }
         guard case let .string(dtype) = try field("dtype") else { throw fail("'dtype' is not a string") }

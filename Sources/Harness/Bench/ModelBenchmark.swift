@@ -22,6 +22,8 @@ public enum ModelBenchmark {
         public var eta: Double?
         /// Time this many passes over all batches and rate by the total (nil: by the median).
         public var passes: Int?
+        /// Threads and strategy the model runs under.
+        public var compute = ComputeSettings()
         public init() {}
     }
 
@@ -73,10 +75,10 @@ public enum ModelBenchmark {
         let step: () -> Void
         switch spec {
         case let .vit(config):
-            let model = try VisionTransformer(config: config, stateDict: stateDict)
+            let model = try VisionTransformer(config: config, stateDict: stateDict, compute: options.compute)
             step = { _ = model.forward(images); next += 1 }
         case let .twoStage(config):
-            let model = try TwoStageModel(config: config, stateDict: stateDict)
+            let model = try TwoStageModel(config: config, stateDict: stateDict, compute: options.compute)
             let eta = options.eta
             step = {
                 if let eta {
@@ -128,7 +130,7 @@ public enum ModelBenchmark {
             ? (options.eta == nil ? "forward, both stages for every image (incl. bilinear downsample)"
                                   : "forwardEarlyExit (incl. bilinear downsample, exit test, stage-2 gather)")
             : "forward (patch embed, blocks, head)"
-        return Result(model: name, batch: batch, threads: Compute.threads, strategy: Compute.strategy.rawValue,
+        return Result(model: name, batch: batch, threads: options.compute.threads, strategy: options.compute.strategy.rawValue,
                       eta: options.eta, warmupBatches: options.warmup, timedBatches: times.count,
                       medianBatchSeconds: median, totalSeconds: total, imagesTimed: imagesTimed,
                       rateFrom: options.passes.map { "total over \($0) pass\($0 == 1 ? "" : "es")" } ?? "median batch",

@@ -29,8 +29,7 @@ public enum OverlaySamples {
     public static func sampleImage(path: String, preprocessing: Preprocessing, result r: ImageResult,
                                    model: String) throws -> OverlaySample {
         let decoded = try ImageDecoder().decode(path: path)
-        let crop = EvalTransform(preprocessing).crop(decoded)
-        let image = try Reporting.RGBImage(width: crop.width, height: crop.height, pixels: crop.pixels)
+        let image = EvalTransform(preprocessing).crop(decoded)
         let s1 = r.stages.first
         let label = r.image.classIndex.map { "label \($0)" } ?? "unlabelled"
         let caption = "\(model) · \(r.image.relativePath) · \(label) · stage 1: class \(s1?.predicted ?? -1) (p = \(String(format: "%.3f", s1?.confidence ?? 0)))"

@@ -24,8 +24,9 @@ struct AccuracyRun: RowRun {
         if let previous = try store.findResumableRun(specHash: hash, modelName: row.model.name, mode: .accuracy, shard: shard) {
             runID = previous.id
             done = try store.recordedPositions(of: runID)
-            try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: Compute.threads,
-                                                            gitRevision: context.gitRevision, blasConfig: Compute.summary),
+            let compute = plan.options.compute
+            try store.resumeRun(runID, session: SessionInfo(host: Provenance.hostName, threads: compute.threads,
+                                                            gitRevision: context.gitRevision, blasConfig: compute.summary),
                                 notes: notes)
             Progress.note("\(row.model.name): resuming \(runID) (\(done.count) images already recorded)")
         } else {
@@ -67,7 +68,8 @@ struct AccuracyRun: RowRun {
 
     private func evaluate(_ todo: [DatasetEntry], workers: Int, into runID: RunID, progress: Progress) throws -> TimeSplit {
         let pipeline = PrefetchPipeline(entries: todo, preprocessing: row.preprocessing,
-                                        options: .init(batchSize: plan.options.batch, workers: workers))
+                                        options: .init(batchSize: plan.options.batch, workers: workers,
+                                                       compute: plan.options.compute))
         defer { pipeline.cancel() }
         var skips = SkipSummary()
         var clock = TimeSplit.Clock()
@@ -77,15 +79,17 @@ struct AccuracyRun: RowRun {
                 skips.add(s.reason)
                 return ImageResult(image: ImageRecord(position: s.position, relativePath: s.path, classIndex: nil,
                                                       labelSource: data.labelSource, width: nil, height: nil,
-                                                      fileSize: nil, skipReason: "\(s.reason.rawValue): \(s.message)"),
+                                                      fileSize: s.fileSize.map(Int64.init),
+                                                      skipReason: "\(s.reason.rawValue): \(s.message)"),
                                    stages: [])
             }
             if !batch.entries.isEmpty {
-                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.position) },
+                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.entry.position) },
                                                 to: plan.options.batch)
                 let outputs = model.evaluate(input.images, keys: input.keys).prefix(batch.entries.count)
                 clock.lap(\.model)
-                for (entry, out) in zip(batch.entries, outputs) {
+                for (decoded, out) in zip(batch.entries, outputs) {
+                    let entry = decoded.entry
                     let stages = (0..<out.topClasses.count).map { s in
                         StageOutput(stage: s + 1, topClasses: out.topClasses[s], topProbabilities: out.topProbabilities[s],
                                     cumulativeFLOPs: Int64(model.flops[s]))
@@ -93,7 +97,8 @@ struct AccuracyRun: RowRun {
                     results.append(ImageResult(
                         image: ImageRecord(position: entry.position, relativePath: entry.relativePath.description,
                                            classIndex: entry.label >= 0 ? entry.label : nil,
-                                           labelSource: data.labelSource, width: nil, height: nil, fileSize: nil),
+                                           labelSource: data.labelSource, width: decoded.width, height: decoded.height,
+                                           fileSize: Int64(decoded.fileSize)),
                         stages: stages, selection: out.selection))
                 }
             }

@@ -94,21 +94,22 @@ public struct CostEstimate {
                                  1 / max(calibration?.secondsPerImage ?? 1, 1e-9)))
         }
         return CostEstimate(rows: rows, listed: data.entries.count, shard: plan.options.shard,
-                            threads: Compute.threads, batch: plan.options.batch)
+                            threads: plan.options.compute.threads, batch: plan.options.batch)
     }
 
     /// Times the first batches of `entries` through the run's pipeline and model.
     static func calibrate(_ model: LoadedModel, row: SuitePlan.ModelRow, entries: [DatasetEntry], options: RunOptions,
                           minimumBatches: Int, minimumSeconds: Double) throws -> Calibration {
         let pipeline = PrefetchPipeline(entries: entries, preprocessing: row.preprocessing,
-                                        options: .init(batchSize: options.batch, workers: options.decodeWorkers()))
+                                        options: .init(batchSize: options.batch, workers: options.decodeWorkers(),
+                                                       compute: options.compute))
         defer { pipeline.cancel() }
         var c = Calibration(firstImages: 0, firstSeconds: 0, restImages: 0, restSeconds: 0)
         var batches = 0
         var last = DispatchTime.now().uptimeNanoseconds
         for batch in pipeline {
             if !batch.entries.isEmpty {
-                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.position) },
+                let input = BatchPadding.padded(batch.images, keys: batch.entries.map { UInt64($0.entry.position) },
                                                 to: options.batch)
                 _ = model.evaluate(input.images, keys: input.keys)
             }

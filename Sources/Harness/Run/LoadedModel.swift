@@ -30,8 +30,10 @@ public final class LoadedModel {
     }
     let engine: Engine
 
-    /// `weights`: a file (.pth or .safetensors, by content) or "random:SEED".
-    public init(name: String, label: String? = nil, spec: ModelSpec, weights: String, preprocessing: Preprocessing) throws {
+    /// `weights`: a file (.pth or .safetensors, by content) or "random:SEED"; the model runs
+    /// under `compute`.
+    public init(name: String, label: String? = nil, spec: ModelSpec, weights: String, preprocessing: Preprocessing,
+                compute: ComputeSettings = ComputeSettings()) throws {
         self.name = name
         self.label = label ?? name
         self.spec = spec
@@ -64,8 +66,8 @@ public final class LoadedModel {
         flops = try FLOPs.count(spec, convention: .official(for: spec))
         do {
             switch spec {
-            case let .vit(c): engine = .vit(try VisionTransformer(config: c, stateDict: stateDict))
-            case let .twoStage(c): engine = .twoStage(try TwoStageModel(config: c, stateDict: stateDict))
+            case let .vit(c): engine = .vit(try VisionTransformer(config: c, stateDict: stateDict, compute: compute))
+            case let .twoStage(c): engine = .twoStage(try TwoStageModel(config: c, stateDict: stateDict, compute: compute))
             }
         } catch {
             throw SuiteError("weights \(weights) do not fit model '\(name)':\n\(error)")

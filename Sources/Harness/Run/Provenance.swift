@@ -1,6 +1,5 @@
 import Digest
 import Foundation
-import Tensor
 
 /// Where a number came from: code revision, machine, threads, BLAS.
 public enum Provenance {
@@ -28,9 +27,6 @@ public enum Provenance {
         let full = URL(fileURLWithPath: path).standardizedFileURL.path
         return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : path
     }
-
-    /// Threads, strategy and OpenBLAS build, as stored with every run.
-    public static var computeSummary: String { Compute.summary }
 
     private static func run(_ tool: String, _ args: [String]) -> String? {
         let p = Process()

@@ -25,7 +25,7 @@ struct RunContext {
             suite: plan.suite.name, modelName: row.model.name, variant: row.model.from == nil ? "" : row.model.name,
             mode: mode, specHash: specHash, modelSpecJSON: try SpecHash.canonicalJSON(row.spec),
             stageFLOPs: model.flops.map(Int64.init), gitRevision: gitRevision, host: Provenance.hostName,
-            threads: Compute.threads, blasConfig: Compute.summary, weightsPath: model.weightsPath,
+            threads: plan.options.compute.threads, blasConfig: plan.options.compute.summary, weightsPath: model.weightsPath,
             weightsSHA256: model.weightsSHA256, preprocessingJSON: try SpecHash.canonicalJSON(row.preprocessing),
             datasetPath: plan.dataPath, shard: shard, notes: notes)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Command-line overrides of a suite, and how to run it.
 public struct RunOptions {
@@ -19,7 +20,9 @@ public struct RunOptions {
     public var limit: Int?
     public var every: Int?
     public var batch: Int = 32
-    public var threads: Int = 1
+    /// Threads and strategy of the models, the inline decoding and the cost calibration; stated
+    /// in every run's provenance.
+    public var compute = ComputeSettings()
     /// Background decode / preprocess workers ahead of the model; 0 decodes each batch inline
     /// on the compute threads; nil picks (see `decodeWorkers`).
     public var workers: Int?
@@ -47,6 +50,6 @@ public struct RunOptions {
     /// `PrefetchPipeline`), else one worker per spare core, up to 4.
     public func decodeWorkers(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
         if let workers { return workers }
-        return threads >= cores ? 0 : min(4, cores - threads)
+        return compute.threads >= cores ? 0 : min(4, cores - compute.threads)
     }
 }

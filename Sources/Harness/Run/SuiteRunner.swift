@@ -91,7 +91,7 @@ public enum SuiteRunner {
         var models: [String: LoadedModel] = [:]
         for row in plan.rows {
             let m = try LoadedModel(name: row.model.name, label: row.model.label, spec: row.spec, weights: row.weights,
-                                    preprocessing: row.preprocessing)
+                                    preprocessing: row.preprocessing, compute: plan.options.compute)
             for w in m.warnings { Progress.note("warning: \(w)") }
             models[row.model.name] = m
             try plan.options.stop?.check()

@@ -24,9 +24,9 @@ struct ThroughputRun: RowRun {
         // Decode everything first: the timed loop must not wait for images.
         var batches: [(images: Tensor, keys: [UInt64])] = []
         let pipeline = PrefetchPipeline(entries: entries, preprocessing: row.preprocessing,
-                                        options: .init(batchSize: batchSize, workers: max(1, Compute.threads)))
+                                        options: .init(batchSize: batchSize, workers: plan.options.compute.threads))
         for b in pipeline where !b.entries.isEmpty {
-            batches.append((b.images, b.entries.map { UInt64($0.position) }))
+            batches.append((b.images, b.entries.map { UInt64($0.entry.position) }))
             try plan.options.stop?.check()
         }
         guard !batches.isEmpty else { throw SuiteError("\(row.model.name): no decodable images for the throughput run") }
@@ -36,7 +36,7 @@ struct ThroughputRun: RowRun {
         let etas: [Double?] = row.spec.stageCount == 2
             ? Array(Set(row.etas + (settings.eta ?? []) + matched)).sorted().map { Optional($0) }
             : [nil]
-        let hash = try context.specHash("repro-throughput-v1", ["\(batchSize)", "\(Compute.threads)"])
+        let hash = try context.specHash("repro-throughput-v1", ["\(batchSize)", "\(plan.options.compute.threads)"])
         let provenance = try context.provenance(mode: .throughput, specHash: hash,
                                                 notes: "throughput on the first \(count) images, batch=\(batchSize)")
         let runID = try store.createRun(provenance, dataset: context.datasetID)
@@ -69,7 +69,7 @@ struct ThroughputRun: RowRun {
                 ? "forwardEarlyExit per batch: bilinear downsample, stage 1, exit test, stage 2 on images below η; decoding excluded"
                 : "forward per batch: patch embed, blocks, head; decoding excluded"
             try store.recordThroughput(ThroughputMeasurement(
-                eta: eta, batchSize: batchSize, threads: Compute.threads, warmupBatches: settings.warmup,
+                eta: eta, batchSize: batchSize, threads: plan.options.compute.threads, warmupBatches: settings.warmup,
                 imagesTimed: images, seconds: seconds, timerCovers: covers, measuredUTC: Date()), for: runID)
             let share = row.spec.stageCount == 2 ? Double(exits) / Double(images) : nil
             points.append(Point(eta: eta, imagesPerSecond: Double(images) / seconds, stage1ExitShare: share))

@@ -1,3 +1,4 @@
+import Common
 import Foundation
 import Reporting
 import ViT
@@ -88,34 +89,5 @@ public struct SuiteModel: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, label, preset, spec, from, overrides, weights, preprocessing, baseline, eta
         case throughputOnly = "throughput_only"
-    }
-}
-
-/// A JSON value, for free-form overrides.
-public enum JSONValue: Codable, Equatable, Hashable {
-    case number(Double), string(String), bool(Bool)
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else { self = .string(try c.decode(String.self)) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case let .number(d): try c.encode(d)
-        case let .string(s): try c.encode(s)
-        case let .bool(b): try c.encode(b)
-        }
-    }
-
-    var any: Any {
-        switch self {
-        case let .number(d): return d
-        case let .string(s): return s
-        case let .bool(b): return b
-        }
     }
 }

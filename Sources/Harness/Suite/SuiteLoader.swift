@@ -1,3 +1,4 @@
+import Common
 import Foundation
 import ViT
 
@@ -110,6 +111,9 @@ public enum SuiteLoader {
             }
             if let f = m.from, !names.contains(f) { problems.append("model '\(m.name)': 'from' names unknown model '\(f)'") }
             if let b = m.baseline, !names.contains(b) { problems.append("model '\(m.name)': 'baseline' names unknown model '\(b)'") }
+            for (key, value) in (m.overrides ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let problem = overrideProblem(model: m.name, key: key, value) { problems.append(problem) }
+            }
         }
         for eta in suite.eta + suite.models.flatMap({ $0.eta ?? [] }) where !(0...1.5).contains(eta) {
             problems.append("η \(eta) is outside [0, 1.5]")
@@ -159,6 +163,14 @@ public enum SuiteLoader {
         return nil
     }
 
+    /// Overrides set config fields, which take numbers, strings and booleans: anything else is
+    /// refused when the suite is read, as it always was.
+    static func overrideProblem(model: String, key: String, _ value: JSONValue) -> String? {
+        value.overrideValue == nil
+            ? "model '\(model)': override '\(key)' is \(value.typeName), expected a number, a string or a boolean"
+            : nil
+    }
+
     static func apply(_ overrides: [String: JSONValue], to spec: ModelSpec, model: String) throws -> ModelSpec {
         guard case let .twoStage(config) = spec else {
             throw SuiteError("model '\(model)': overrides apply to two-stage models only")
@@ -169,12 +181,29 @@ public enum SuiteLoader {
             throw SuiteError("model '\(model)': unknown override '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
-        for (k, v) in overrides { object[k] = v.any }
+        for (k, v) in overrides {
+            guard let value = v.overrideValue else { throw SuiteError(overrideProblem(model: model, key: k, v)!) }
+            object[k] = value
+        }
         do {
             let data = try JSONSerialization.data(withJSONObject: object)
             return .twoStage(try JSONDecoder().decode(TwoStageConfig.self, from: data))
         } catch let error as DecodingError {
             throw SuiteError("model '\(model)': override \(describe(error))")
+        }
+    }
+}
+
+private extension JSONValue {
+    /// The value as JSONSerialization takes it, for a config field; nil for null, arrays and
+    /// objects, which no field takes.
+    var overrideValue: Any? {
+        switch self {
+        case let .int(i): return i
+        case let .double(d): return d
+        case let .string(s): return s
+        case let .bool(b): return b
+        case .null, .array, .object: return nil
         }
     }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import PNGFile
 
 /// One image for the samples page (CF-ViT Fig. 9 / LF-ViT Fig. 1): the decoded (cropped)
 /// image, what stage 2 refined on it, and a caption the caller writes (path, label,
@@ -167,7 +168,11 @@ public enum ReportWriter {
                     throw ReportError.cannotWrite(path: path, problem: error.localizedDescription)
                 }
             case let .png(image):
-                try image.writePNG(to: path)
+                do {
+                    try image.writePNG(to: path)
+                } catch {
+                    throw ReportError.cannotWrite(path: path, problem: "\(error)")
+                }
             }
         }
         return files.map(\.path)

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import PNGFile
 
 /// How an overlay is drawn. Blends use integer arithmetic: out = (p·(256−a) + c·a + 128) >> 8.
 public struct OverlayStyle: Equatable, Sendable {
@@ -103,7 +104,7 @@ public enum RegionOverlay {
         guard gap >= 0 else { throw ReportError.invalidImage("gap \(gap) is negative") }
         let width = images.reduce(gap) { $0 + $1.width + gap }
         let height = (images.map(\.height).max() ?? 0) + 2 * gap
-        var out = try RGBImage(width: width, height: height, fill: background)
+        var out = RGBImage(width: width, height: height, fill: background)
         var x0 = gap
         for image in images {
             for y in 0..<image.height {

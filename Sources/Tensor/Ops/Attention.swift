@@ -3,7 +3,7 @@
 public enum Attention {
     /// Workers `forward` will use for `tasks` = batch·heads problems from the calling thread.
     public static func workers(tasks: Int) -> Int {
-        Compute.strategy != .blasThreads ? max(1, min(Compute.availableThreads, tasks)) : 1
+        ComputeSettings.current.strategy != .blasThreads ? max(1, min(Compute.availableThreads, tasks)) : 1
     }
 
     /// Floats of scratch `forward` needs for `tokens` tokens and `workers` workers.

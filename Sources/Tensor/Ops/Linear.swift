@@ -14,7 +14,7 @@ public enum Linear {
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int,
         _ out: UnsafeMutablePointer<Float>, accumulate: Bool = false, scale: Float = 1
     ) {
-        if Compute.strategy != .blasThreads && Compute.availableThreads > 1 {
+        if ComputeSettings.current.strategy != .blasThreads && Compute.availableThreads > 1 {
             // Split the output features, not the rows: each worker then packs only its share of
             // the weight matrix, which dominates the cost when there are few rows (batch 1: 197
             // tokens against 384×1536 weights). With many rows, split rows instead.

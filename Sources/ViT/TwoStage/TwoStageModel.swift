@@ -2,10 +2,12 @@ import Checkpoint
 import Domain
 import Tensor
 
-/// CF-ViT and LF-ViT (see `TwoStageEngine` for the method). When `Compute` says so, batches
+/// CF-ViT and LF-ViT (see `TwoStageEngine` for the method). When `compute` says so, batches
 /// are cut into micro-batches that one engine per thread takes in turn (`ImageSplit`).
 public final class TwoStageModel {
     public let config: TwoStageConfig
+    /// Threads and strategy every forward runs under.
+    public let compute: ComputeSettings
     let weights: ModelWeights
     private let main: TwoStageEngine
     private var workers: [TwoStageEngine] = []
@@ -39,9 +41,10 @@ public final class TwoStageModel {
         public var selections: [RegionSelection?]
     }
 
-    public init(config: TwoStageConfig, stateDict: StateDict) throws {
+    public init(config: TwoStageConfig, stateDict: StateDict, compute: ComputeSettings = ComputeSettings()) throws {
         try ModelLoader.check(stateDict, spec: .twoStage(config))
         self.config = config
+        self.compute = compute
         weights = ModelWeights(stateDict, spec: .twoStage(config))
         main = TwoStageEngine(config: config, weights: weights)
     }
@@ -60,17 +63,19 @@ public final class TwoStageModel {
                         taps: Bool = false) -> Output {
         let batch = images.shape[0]
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)
-        guard Compute.splitsImages(batch: batch), lowRes == nil, !taps else {
-            return main.forward(images, lowRes: lowRes, imageKeys: keys, taps: taps)
+        return compute.run {
+            guard compute.splitsImages(batch: batch), lowRes == nil, !taps else {
+                return main.forward(images, lowRes: lowRes, imageKeys: keys, taps: taps)
+            }
+            let pool = engines(min(compute.threads, batch))
+            let done = ImageSplit.run(batch: batch, workers: pool.count) { w, range in
+                pool[w].forward(images.slice(range), imageKeys: Array(keys[range]))
+            }
+            return Output(stage1Logits: .concatenate(done.map(\.stage1Logits)),
+                          stage2Logits: .concatenate(done.map(\.stage2Logits)),
+                          scores: .concatenate(done.map(\.scores)),
+                          layouts: done.flatMap(\.layouts), stage1Features: nil, stage2Tokens: nil)
         }
-        let pool = engines(min(Compute.threads, batch))
-        let done = ImageSplit.run(batch: batch, workers: pool.count) { w, range in
-            pool[w].forward(images.slice(range), imageKeys: Array(keys[range]))
-        }
-        return Output(stage1Logits: .concatenate(done.map(\.stage1Logits)),
-                      stage2Logits: .concatenate(done.map(\.stage2Logits)),
-                      scores: .concatenate(done.map(\.scores)),
-                      layouts: done.flatMap(\.layouts), stage1Features: nil, stage2Tokens: nil)
     }
 
     /// Stage 1 on the whole batch; stage 2 only on the images whose stage-1 confidence is below
@@ -79,15 +84,17 @@ public final class TwoStageModel {
     public func forwardEarlyExit(_ images: Tensor, threshold eta: Double, imageKeys: [UInt64]? = nil) -> EarlyExitOutput {
         let batch = images.shape[0]
         let keys = imageKeys ?? (0..<batch).map(UInt64.init)
-        guard Compute.splitsImages(batch: batch) else {
-            return main.forwardEarlyExit(images, threshold: eta, imageKeys: keys)
+        return compute.run {
+            guard compute.splitsImages(batch: batch) else {
+                return main.forwardEarlyExit(images, threshold: eta, imageKeys: keys)
+            }
+            let pool = engines(min(compute.threads, batch))
+            let done = ImageSplit.run(batch: batch, workers: pool.count) { w, range in
+                pool[w].forwardEarlyExit(images.slice(range), threshold: eta, imageKeys: Array(keys[range]))
+            }
+            return EarlyExitOutput(logits: .concatenate(done.map(\.logits)),
+                                   stage1Confidence: done.flatMap(\.stage1Confidence),
+                                   exited: done.flatMap(\.exited), selections: done.flatMap(\.selections))
         }
-        let pool = engines(min(Compute.threads, batch))
-        let done = ImageSplit.run(batch: batch, workers: pool.count) { w, range in
-            pool[w].forwardEarlyExit(images.slice(range), threshold: eta, imageKeys: Array(keys[range]))
-        }
-        return EarlyExitOutput(logits: .concatenate(done.map(\.logits)),
-                               stage1Confidence: done.flatMap(\.stage1Confidence),
-                               exited: done.flatMap(\.exited), selections: done.flatMap(\.selections))
     }
 }

@@ -1,41 +1,4 @@
 import Common
-/// A small strict JSON parser for safetensors headers. Written here rather than using
-/// Foundation because the header needs three things JSONSerialization does not give:
-/// key order, duplicate-key detection, and the byte offset of each syntax error.
-enum JSONValue: Equatable {
-    case object([(String, JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-    case null
-
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
-        switch (a, b) {
-        case let (.object(x), .object(y)):
-            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case let (.array(x), .array(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.int(x), .int(y)): return x == y
-        case let (.double(x), .double(y)): return x == y
-        case let (.bool(x), .bool(y)): return x == y
-        case (.null, .null): return true
-        default: return false
-        }
-    }
-
-    var typeName: String {
-        switch self {
-        case .object: return "an object"
-        case .array: return "an array"
-        case .string: return "a string"
-        case .int, .double: return "a number"
-        case .bool: return "a boolean"
-        case .null: return "null"
-        }
-    }
-}
 
 struct JSONSyntaxError: Error {
     /// Offset in the parsed bytes.
@@ -43,6 +6,10 @@ struct JSONSyntaxError: Error {
     let message: String
 }
 
+/// A small strict JSON parser for safetensors headers, producing Common's `JSONValue`. Written
+/// here rather than using Foundation because the header needs three things JSONSerialization
+/// does not give: key order, duplicate-key detection, and the byte offset of each syntax error
+/// (and integers kept exact: data offsets are byte positions).
 struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var pos = 0
@@ -126,7 +93,7 @@ struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws -> JSONValue {
         pos += 1
-        var members: [(String, JSONValue)] = []
+        var members: [(key: String, value: JSONValue)] = []
         var seen = Set<String>()
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
@@ -144,7 +111,7 @@ struct JSONParser {
             try expect(UInt8(ascii: ":"), "':' after a key")
             skipWhitespace()
             if depth == 0 { memberOffsets.append(pos) }
-            members.append((key, try parseValue(depth: depth + 1)))
+            members.append((key: key, value: try parseValue(depth: depth + 1)))
             skipWhitespace()
             guard pos < bytes.count else {
                 throw JSONSyntaxError(offset: pos, message: "unterminated object (expected ',' or '}', found end of header)")
