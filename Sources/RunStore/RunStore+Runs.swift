@@ -183,9 +183,7 @@ extension RunStore {
     public func recordThroughput(_ m: ThroughputMeasurement, for run: RunID) throws {
         try requireWritable()
         guard try self.run(run) != nil else { throw StoreError.unknownRun(path: path, run: run) }
-        try database.run(SQLText.insert("INSERT", into: "throughput", [
-            "run_id", "eta", "batch_size", "threads", "warmup_batches", "images_timed", "seconds",
-            "images_per_second", "timer_covers", "measured_utc"]), [
+        try database.run(SQLText.insert("INSERT", into: "throughput", StoredColumns.throughput), [
             "run_id": .integer(run.rawValue), "eta": m.eta.map { .real($0) } ?? .null,
             "batch_size": .integer(Int64(m.batchSize)), "threads": .integer(Int64(m.threads)),
             "warmup_batches": .integer(Int64(m.warmupBatches)), "images_timed": .integer(Int64(m.imagesTimed)),

@@ -14,14 +14,9 @@ struct WritableRun {
 /// Batched per-image writes: one transaction per batch, prepared statements reused.
 extension RunStore {
     private enum SQL {
-        static let image = SQLText.insert(into: "images", [
-            "dataset_id", "position", "rel_path", "class_index", "label_source", "width", "height", "file_size",
-            "skip_reason"])
-        static let output = SQLText.insert(into: "stage_outputs", ["run_id", "position", "stage"]
-            + (1...5).flatMap { ["top\($0)_class", "top\($0)_prob"] } + ["cumulative_flops"])
-        static let selection = SQLText.insert(into: "selections", [
-            "run_id", "position", "kind", "grid_side", "window_row", "window_col", "window_size", "cells",
-            "gca_scores"])
+        static let image = SQLText.insert(into: "images", StoredColumns.images)
+        static let output = SQLText.insert(into: "stage_outputs", StoredColumns.stageOutputs)
+        static let selection = SQLText.insert(into: "selections", StoredColumns.selections)
         static let skip = SQLText.insert("INSERT OR IGNORE", into: "run_skips", ["run_id", "position"])
         static let unskip = "DELETE FROM run_skips WHERE run_id = :run_id AND position = :position"
         static let dropOutputs = "DELETE FROM stage_outputs WHERE run_id = :run_id AND position = :position"

@@ -179,8 +179,7 @@ private struct Merger {
 
     private mutating func copyImages(from source: RunStore, dataset: DatasetID, into target: DatasetID,
                                      label: String) throws {
-        let columns = ["dataset_id", "position", "rel_path", "class_index", "label_source", "width",
-                       "height", "file_size", "skip_reason"]
+        let columns = StoredColumns.images
         try copy(table: "images", columns: columns, keyCount: 2, from: source,
                  select: "SELECT \(columns.joined(separator: ", ")) FROM images WHERE dataset_id = ?",
                  bind: [.integer(dataset.rawValue)], replaceFirst: .integer(target.rawValue), label: label) {
@@ -192,16 +191,13 @@ private struct Merger {
                                       label: String, describe: String) throws {
         let bind: [SQLiteValue] = [.integer(run.rawValue)]
         let dst = SQLiteValue.integer(target.rawValue)
-        let outputs = ["run_id", "position", "stage", "top1_class", "top1_prob", "top2_class", "top2_prob",
-                       "top3_class", "top3_prob", "top4_class", "top4_prob", "top5_class", "top5_prob",
-                       "cumulative_flops"]
+        let outputs = StoredColumns.stageOutputs
         try copy(table: "stage_outputs", columns: outputs, keyCount: 3, from: source,
                  select: "SELECT \(outputs.joined(separator: ", ")) FROM stage_outputs WHERE run_id = ?",
                  bind: bind, replaceFirst: dst, label: label) {
             "\(describe), position \($0[1]), stage \($0[2])"
         }
-        let selections = ["run_id", "position", "kind", "grid_side", "window_row", "window_col",
-                          "window_size", "cells", "gca_scores"]
+        let selections = StoredColumns.selections
         try copy(table: "selections", columns: selections, keyCount: 2, from: source,
                  select: "SELECT \(selections.joined(separator: ", ")) FROM selections WHERE run_id = ?",
                  bind: bind, replaceFirst: dst, label: label) { "\(describe), position \($0[1])" }
@@ -211,8 +207,7 @@ private struct Merger {
 
         // Throughput rows and sessions have no natural key: copy each unless an identical
         // one is already there.
-        let throughput = ["run_id", "eta", "batch_size", "threads", "warmup_batches", "images_timed",
-                          "seconds", "images_per_second", "timer_covers", "measured_utc"]
+        let throughput = StoredColumns.throughput
         try copyUnlessPresent(table: "throughput", columns: throughput, from: source,
                               select: "SELECT \(throughput.joined(separator: ", ")) FROM throughput "
                                 + "WHERE run_id = ? ORDER BY measurement_id",
