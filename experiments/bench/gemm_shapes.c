@@ -19,7 +19,7 @@ int main(void) {
                              {788, 1152, 384}, {788, 384, 1536}, {50, 1152, 384}, {1, 1000, 384}};
     const int widest = repro_gemm_panel_width();
     openblas_set_num_threads(1);
-    printf("panel width %d (%s)\n", widest, widest == 32 ? "AVX-512" : widest == 16 ? "AVX2+FMA" : "none");
+    printf("panel width %d (%s)\n", widest, widest == 64 ? "AVX-512" : widest == 16 ? "AVX2+FMA" : "none");
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
         float *a = malloc(sizeof(float) * m * k), *w = malloc(sizeof(float) * n * k);

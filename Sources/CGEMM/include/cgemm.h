@@ -13,7 +13,7 @@
 // the library works in any build and on any x86-64 CPU; on a CPU with neither AVX-512F nor
 // AVX2 + FMA `repro_gemm_panel_width` returns 0 and the caller stays with BLAS.
 
-// Columns per packed panel for this CPU: 32 (AVX-512F: 14×32 register tile), 16 (AVX2 + FMA:
+// Columns per packed panel for this CPU: 64 (AVX-512F: 6×64 register tile), 16 (AVX2 + FMA:
 // 6×16 tile), or 0 (no kernel; use BLAS).
 int repro_gemm_panel_width(void);
 
@@ -25,7 +25,7 @@ size_t repro_gemm_packed_count(int n, int k, int nr);
 void repro_gemm_pack(const float *w, int n, int k, int nr, float *packed);
 
 // c[m, panels p0..<p1 of n] = alpha · a[m, k] · wᵀ (+ c[...] when accumulate), where w was packed
-// by repro_gemm_pack at panel width nr (32 needs AVX-512F, 16 AVX2 + FMA: the caller checks
+// by repro_gemm_pack at panel width nr (64 needs AVX-512F, 16 AVX2 + FMA: the caller checks
 // repro_gemm_panel_width). a has row stride lda, c row stride ldc.
 void repro_gemm_packed(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
                        int nr, int p0, int p1, int accumulate, float *c, int ldc);

@@ -19,7 +19,7 @@ public final class LinearWeight: @unchecked Sendable {
     /// Which kernel Linear layers run: "packed-avx512", "packed-avx2" or "blas" (provenance).
     public static var kernel: String {
         switch GEMMKernel.panelWidth {
-        case 32: return "packed-avx512"
+        case 64: return "packed-avx512"
         case 16: return "packed-avx2"
         default: return "blas"
         }
