@@ -45,7 +45,7 @@ public struct SkipSummary: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         if total == 0 { return "no images skipped" }
         let parts = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
-        return "\(total) images skipped (\(parts.joined(separator: ", ")))"
+        return "\(total) image\(total == 1 ? "" : "s") skipped (\(parts.joined(separator: ", ")))"
     }
 }
 

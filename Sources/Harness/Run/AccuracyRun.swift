@@ -109,7 +109,7 @@ struct AccuracyRun: RowRun {
             // Between batches, with everything so far committed: the one place a stop is taken.
             try plan.options.stop?.check()
         }
-        if skips.total > 0 { Progress.note("\(row.model.name): skipped \(skips)") }
+        if skips.total > 0 { Progress.note("\(row.model.name): \(skips)") }
         return clock.split
     }
 }
