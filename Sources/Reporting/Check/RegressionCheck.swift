@@ -42,10 +42,6 @@ public enum RegressionCheck {
                            findings: findings)
     }
 
-    /// The 0-based stage an image stops at (the rule of the model and the store's sweep).
-    static func exitStage(_ stages: [StagePrediction], eta: Double) -> Int {
-        ExitRule.exitStage(confidences: stages.map(\.confidence), threshold: ExitRule.threshold(eta))
-    }
 
     /// Whether a prediction change can move the top-1 count (unknown label: assume it can).
     static func changesCorrectness(_ before: Int, _ after: Int, label: Int?) -> Bool {
@@ -117,8 +113,12 @@ public enum RegressionCheck {
             let c0 = Double(image.stages[0].confidence), c1 = Double(now.stages[0].confidence)
             var exitOK: [Double] = [], exitBad: [Double] = [], finalOK: [Double] = [], finalBad: [Double] = []
             var exitPair = (0, 0)
+            // The stage each run stops at (the rule of the model and the store's sweep).
+            let confidences0 = image.stages.map(\.confidence), confidences1 = now.stages.map(\.confidence)
             for (k, eta) in sortedEtas.enumerated() {
-                let eb = exitStage(image.stages, eta: eta), ec = exitStage(now.stages, eta: eta)
+                let threshold = ExitRule.threshold(eta)
+                let eb = ExitRule.exitStage(confidences: confidences0, threshold: threshold)
+                let ec = ExitRule.exitStage(confidences: confidences1, threshold: threshold)
                 let near = abs(c0 - eta) <= tol.epsilon && abs(c1 - eta) <= tol.epsilon
                 if eb != ec {
                     exitPair = (eb, ec)

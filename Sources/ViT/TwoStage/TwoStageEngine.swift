@@ -35,7 +35,6 @@ final class TwoStageEngine {
             stage2(images: img, batch: batch, layouts: layouts, keepTokens: taps)
         }
         return Output(stage1Logits: s1.logits, stage2Logits: logits2,
-                      scores: Tensor(shape: [batch, config.coarseCells], scalars: s1.scores.flatMap { $0 }),
                       layouts: layouts, stage1Features: s1.features, stage2Tokens: tokensTap)
     }
 

@@ -18,11 +18,14 @@ public final class TwoStageModel {
         public var stage1Logits: Tensor
         /// [B, classes]
         public var stage2Logits: Tensor
-        /// Stage-1 scores that ranked the cells, [B, Nc].
-        public var scores: Tensor
         /// Each image's stage-2 token layout; its selection (with the scores) is public.
         var layouts: [Stage2Layout]
         public var selections: [RegionSelection] { layouts.map(\.selection) }
+        /// Stage-1 scores that ranked the cells, [B, Nc] (each selection carries its image's row).
+        public var scores: Tensor {
+            let g = layouts.first?.selection.gridSide ?? 0
+            return Tensor(shape: [layouts.count, g * g], scalars: layouts.flatMap { $0.selection.gcaScores ?? [] })
+        }
         /// Taps for parity checks: stage-1 final-norm features [B, Nc+1, D] and the assembled
         /// stage-2 input sequence [B, N2, D].
         public var stage1Features: Tensor?
@@ -73,7 +76,6 @@ public final class TwoStageModel {
             }
             return Output(stage1Logits: .concatenate(done.map(\.stage1Logits)),
                           stage2Logits: .concatenate(done.map(\.stage2Logits)),
-                          scores: .concatenate(done.map(\.scores)),
                           layouts: done.flatMap(\.layouts), stage1Features: nil, stage2Tokens: nil)
         }
     }
