@@ -67,8 +67,8 @@ let package = Package(
         // - Domain: no project target, no C library, Foundation only for formatting-free basics:
         //   the result domain (stage outputs, region selections, the exit rule, expected FLOPs,
         //   the η sweep and its intervals, paired statistics) that every layer above shares;
-        // - Common, Digest, CPeak, CGEMM, PNGFile: no project target (PNGFile: libpng only);
-        // - Tensor → CBLAS, CPeak, CGEMM: numerics only;
+        // - Common, Digest, CPeak, CGEMM, CPool, PNGFile: no project target (PNGFile: libpng only);
+        // - Tensor → CBLAS, CPeak, CGEMM, CPool: numerics only;
         // - Checkpoint → Tensor, Common: checkpoint file formats, no model knowledge (the
         //   upstream key names live in ViT's KeyMap, which is written in terms of ModelSpec);
         // - ViT → Domain, Checkpoint, Tensor: no SQLite, image codecs, PNG or argument parser;
@@ -87,11 +87,13 @@ let package = Package(
         // The packed-weight GEMM kernels of the Linear layers (AVX-512 / AVX2 + FMA, picked at
         // run time); optimized in every configuration like the numeric Swift targets.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
+        // The spinning fork-join pool under the kernels' parallel loops (pthreads and a futex).
+        .target(name: "CPool", cSettings: [.unsafeFlags(["-O2"])]),
         // The RGBImage value (what ImageData decodes to and Reporting draws on), libpng's writer
         // (deterministic bytes) and read-back; shared by Reporting's overlays, the synthetic
         // dataset and the CLI tests without pulling in ImageData.
         .target(name: "PNGFile", dependencies: ["CPNG"], swiftSettings: optimized),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM"], swiftSettings: optimized),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CPeak", "CGEMM", "CPool"], swiftSettings: optimized),
         .target(name: "Checkpoint", dependencies: ["Tensor", "Common"], swiftSettings: optimized),
         .target(name: "ViT", dependencies: ["Domain", "Checkpoint", "Tensor"], swiftSettings: optimized),
         .target(name: "ImageData", dependencies: ["Tensor", "PNGFile", "CTurboJPEG", "CZlib", "CDeflate"],
@@ -108,7 +110,7 @@ let package = Package(
 
         // Tests: one target per library, plus end-to-end CLI tests; each names what it imports.
         .testTarget(name: "CommonTests", dependencies: ["Common"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM"], swiftSettings: optimized),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CGEMM", "CPool"], swiftSettings: optimized),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Fixtures"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor", "Digest"], exclude: ["Fixtures"],

@@ -1,3 +1,4 @@
+import CPool
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -40,18 +41,44 @@ public enum Compute {
     public static var availableThreads: Int { inWorker ? 1 : ComputeSettings.current.threads }
 }
 
-/// Runs `body(chunk)` for chunk in 0..<chunks on up to `Compute.availableThreads` workers, each
-/// under the caller's compute scope (GCD's threads have none of their own).
+/// Runs `body(chunk)` for chunk in 0..<chunks on up to `Compute.availableThreads` threads (the
+/// caller's included), each under the caller's compute scope. The chunks go to the spinning pool
+/// (CPool), or to GCD when the pool is serving another caller or `REPRO_POOL=gcd`.
 @inline(__always)
 public func parallelFor(_ chunks: Int, _ body: (Int) -> Void) {
-    if chunks <= 1 || Compute.availableThreads <= 1 {
+    let threads = Compute.availableThreads
+    if chunks <= 1 || threads <= 1 {
         for i in 0..<chunks { body(i) }
         return
     }
     let scope = ComputeScope.token
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: chunks) { i in ComputeScope.adopt(scope) { body(i) } }
+        var job = PoolJob(body: body, scope: scope)
+        let ran = PoolJob.enabled && withUnsafeMutablePointer(to: &job) { job in
+            repro_pool_run(Int32(clamping: chunks), Int32(clamping: min(threads, chunks)), { ctx, i in
+                let job = ctx!.assumingMemoryBound(to: PoolJob.self)
+                ComputeScope.adopt(job.pointee.scope) { job.pointee.body(Int(i)) }
+            }, job) != 0
+        }
+        if !ran {
+            DispatchQueue.concurrentPerform(iterations: chunks) { i in ComputeScope.adopt(scope) { body(i) } }
+        }
     }
+}
+
+/// What a pool thread needs to run one chunk: the loop body and the caller's scope.
+struct PoolJob {
+    let body: (Int) -> Void
+    let scope: UnsafeRawPointer?
+
+    /// `REPRO_POOL=gcd` hands every loop to GCD instead (to compare the two).
+    static let enabled: Bool = {
+        guard let v = getenv("REPRO_POOL") else { return true }
+        return String(cString: v) != "gcd"
+    }()
+
+    /// "spinning pool" or "gcd" (provenance).
+    public static var mechanism: String { enabled ? "pool" : "gcd" }
 }
 
 /// Splits 0..<count into `Compute.availableThreads` contiguous ranges (fewer if count is small) and
