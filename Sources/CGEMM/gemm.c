@@ -44,7 +44,7 @@ void repro_gemm_pack(const float *w, int n, int k, int nr, float *packed) {
 
 static inline __attribute__((always_inline, target("avx512f")))
 void tile512(const int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
-             float *c, int ldc, const __mmask16 *mask) {
+             const float *bias, float *c, int ldc, const __mmask16 *mask) {
     __m512 acc[MR512][NV512];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR512; r++) {
@@ -67,6 +67,11 @@ void tile512(const int R, const float *a, int lda, const float *b, int kc, float
         }
     }
     const __m512 al = _mm512_set1_ps(alpha);
+    __m512 bv[NV512];
+    if (bias) {
+#pragma clang loop unroll(full)
+        for (int j = 0; j < NV512; j++) bv[j] = _mm512_mul_ps(_mm512_maskz_loadu_ps(mask[j], bias + 16 * j), al);
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR512; r++) {
         if (r < R) {
@@ -75,6 +80,7 @@ void tile512(const int R, const float *a, int lda, const float *b, int kc, float
             for (int j = 0; j < NV512; j++) {
                 __m512 v = _mm512_mul_ps(acc[r][j], al);
                 if (load_c) v = _mm512_add_ps(_mm512_maskz_loadu_ps(mask[j], cr + 16 * j), v);
+                if (bias) v = _mm512_add_ps(v, bv[j]);
                 _mm512_mask_storeu_ps(cr + 16 * j, mask[j], v);
             }
         }
@@ -83,14 +89,14 @@ void tile512(const int R, const float *a, int lda, const float *b, int kc, float
 
 __attribute__((target("avx512f")))
 static void rows512(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
-                    float *c, int ldc, int cols) {
+                    const float *bias, float *c, int ldc, int cols) {
     __mmask16 mask[NV512];
     for (int j = 0; j < NV512; j++) {
         const int left = cols - 16 * j;
         mask[j] = left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
     }
     switch (R) {
-#define T512(n) case n: tile512(n, a, lda, b, kc, alpha, load_c, c, ldc, mask); break;
+#define T512(n) case n: tile512(n, a, lda, b, kc, alpha, load_c, bias, c, ldc, mask); break;
     T512(6) T512(5) T512(4) T512(3) T512(2) T512(1)
     default: break;
     }
@@ -108,7 +114,7 @@ __m256i mask256(int cols) {
 
 static inline __attribute__((always_inline, target("avx2,fma")))
 void tile256(const int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
-             float *c, int ldc, int cols) {
+             const float *bias, float *c, int ldc, int cols) {
     __m256 acc0[MR256], acc1[MR256];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR256; r++) {
@@ -127,6 +133,11 @@ void tile256(const int R, const float *a, int lda, const float *b, int kc, float
     }
     const __m256 al = _mm256_set1_ps(alpha);
     const __m256i m0 = mask256(cols), m1 = mask256(cols - 8);
+    __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
+    if (bias) {
+        bias0 = _mm256_mul_ps(_mm256_maskload_ps(bias, m0), al);
+        bias1 = _mm256_mul_ps(_mm256_maskload_ps(bias + 8, m1), al);
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR256; r++) {
         if (r < R) {
@@ -136,6 +147,10 @@ void tile256(const int R, const float *a, int lda, const float *b, int kc, float
                 v0 = _mm256_add_ps(_mm256_maskload_ps(cr, m0), v0);
                 v1 = _mm256_add_ps(_mm256_maskload_ps(cr + 8, m1), v1);
             }
+            if (bias) {
+                v0 = _mm256_add_ps(v0, bias0);
+                v1 = _mm256_add_ps(v1, bias1);
+            }
             _mm256_maskstore_ps(cr, m0, v0);
             _mm256_maskstore_ps(cr + 8, m1, v1);
         }
@@ -144,9 +159,9 @@ void tile256(const int R, const float *a, int lda, const float *b, int kc, float
 
 __attribute__((target("avx2,fma")))
 static void rows256(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
-                    float *c, int ldc, int cols) {
+                    const float *bias, float *c, int ldc, int cols) {
     switch (R) {
-#define T256(n) case n: tile256(n, a, lda, b, kc, alpha, load_c, c, ldc, cols); break;
+#define T256(n) case n: tile256(n, a, lda, b, kc, alpha, load_c, bias, c, ldc, cols); break;
     T256(6) T256(5) T256(4) T256(3) T256(2) T256(1)
     default: break;
     }
@@ -156,21 +171,25 @@ static void rows256(int R, const float *a, int lda, const float *b, int kc, floa
 // of the block's chunk, row tile by row tile (`rows` is the width's register-tile kernel).
 
 typedef void (*rows_fn)(int R, const float *a, int lda, const float *b, int kc, float alpha, int load_c,
-                        float *c, int ldc, int cols);
+                        const float *bias, float *c, int ldc, int cols);
 
+// The bias is added once, by the last K chunk's store, after C (as `out += alpha·bias` after
+// the product would: the same operations in the same order).
 static void drive(int nr, int mr, rows_fn rows, int m, int n, int k, float alpha, const float *a, int lda,
-                  const float *packed, int p0, int p1, int accumulate, float *c, int ldc) {
+                  const float *packed, int p0, int p1, int accumulate, const float *bias, float *c, int ldc) {
     for (int i0 = 0; i0 < m; i0 += MC) {
         const int mc = m - i0 < MC ? m - i0 : MC;
         for (int k0 = 0; k0 < k; k0 += KC) {
             const int kc = k - k0 < KC ? k - k0 : KC;
             const int load_c = accumulate || k0 > 0;
+            const int last = k0 + kc == k;
             for (int p = p0; p < p1; p++) {
                 const int cols = n - p * nr < nr ? n - p * nr : nr;
                 const float *b = packed + ((size_t)p * k + k0) * nr;
+                const float *pb = last && bias ? bias + p * nr : NULL;
                 for (int i = i0; i < i0 + mc; i += mr) {
                     const int R = i0 + mc - i < mr ? i0 + mc - i : mr;
-                    rows(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, c + (size_t)i * ldc + p * nr, ldc, cols);
+                    rows(R, a + (size_t)i * lda + k0, lda, b, kc, alpha, load_c, pb, c + (size_t)i * ldc + p * nr, ldc, cols);
                 }
             }
         }
@@ -178,8 +197,8 @@ static void drive(int nr, int mr, rows_fn rows, int m, int n, int k, float alpha
 }
 
 void repro_gemm_packed(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
-                       int nr, int p0, int p1, int accumulate, float *c, int ldc) {
+                       int nr, int p0, int p1, int accumulate, const float *bias, float *c, int ldc) {
     if (m <= 0 || p1 <= p0) return;
-    if (nr == 64) drive(64, MR512, rows512, m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
-    else if (nr == 16) drive(16, MR256, rows256, m, n, k, alpha, a, lda, packed, p0, p1, accumulate, c, ldc);
+    if (nr == 64) drive(64, MR512, rows512, m, n, k, alpha, a, lda, packed, p0, p1, accumulate, bias, c, ldc);
+    else if (nr == 16) drive(16, MR256, rows256, m, n, k, alpha, a, lda, packed, p0, p1, accumulate, bias, c, ldc);
 }

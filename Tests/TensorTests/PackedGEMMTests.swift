@@ -35,17 +35,28 @@ struct PackedGEMMTests {
             let panels = (Int32(outF) + nr - 1) / nr
             // Written over NaN: every output must be stored, none read before it is.
             var out = [Float](repeating: .nan, count: rows * outF)
-            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF), packed, nr, 0, panels, 0, &out, Int32(outF))
+            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF), packed, nr, 0, panels, 0, nil, &out, Int32(outF))
             #expect(maxAbs(out, expected) < 2e-5, "nr \(nr)")
             // Two panel ranges cover the same result; accumulate with alpha adds a scaled copy.
             var split = [Float](repeating: .nan, count: rows * outF)
             let mid = panels / 2
-            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF), packed, nr, 0, mid, 0, &split, Int32(outF))
-            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF), packed, nr, mid, panels, 0, &split, Int32(outF))
+            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF), packed, nr, 0, mid, 0, nil, &split, Int32(outF))
+            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 1, x, Int32(inF), packed, nr, mid, panels, 0, nil, &split, Int32(outF))
             #expect(split.map(\.bitPattern) == out.map(\.bitPattern), "nr \(nr)")
             var acc = [Float](repeating: 1, count: rows * outF)
-            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 0.5, x, Int32(inF), packed, nr, 0, panels, 1, &acc, Int32(outF))
+            repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), 0.5, x, Int32(inF), packed, nr, 0, panels, 1, nil, &acc, Int32(outF))
             #expect(maxAbs(acc, expected.map { 1 + 0.5 * $0 }) < 2e-5, "nr \(nr)")
+            // The bias in the kernel's store equals adding alpha·bias after the product, to the bit
+            // (the order Linear used before the bias moved into the kernel), with and without C.
+            let bias = Tensor.randomNormal([outF], seed: 36).scalars
+            for (alpha, accumulate) in [(Float(1), Int32(0)), (0.5, 1)] {
+                var fused = [Float](repeating: accumulate == 1 ? 1 : .nan, count: rows * outF)
+                var after = [Float](repeating: accumulate == 1 ? 1 : .nan, count: rows * outF)
+                repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), alpha, x, Int32(inF), packed, nr, 0, panels, accumulate, bias, &fused, Int32(outF))
+                repro_gemm_packed(Int32(rows), Int32(outF), Int32(inF), alpha, x, Int32(inF), packed, nr, 0, panels, accumulate, nil, &after, Int32(outF))
+                for r in 0..<rows { for j in 0..<outF { after[r * outF + j] = after[r * outF + j] + alpha * bias[j] } }
+                #expect(fused.map(\.bitPattern) == after.map(\.bitPattern), "nr \(nr) alpha \(alpha)")
+            }
         }
     }
 

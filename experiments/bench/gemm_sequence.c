@@ -43,7 +43,7 @@ int main(int argc, char **argv) {
         for (int b = 0; b < blocks; b++) {
             for (int s = 0; s < 4; s++) {
                 const int n = shapes[s][0], k = shapes[s][1];
-                repro_gemm_packed(m, n, k, 1, a, k, packed[b][s], nr, 0, (n + nr - 1) / nr, s == 1 || s == 3, c, n);
+                repro_gemm_packed(m, n, k, 1, a, k, packed[b][s], nr, 0, (n + nr - 1) / nr, s == 1 || s == 3, NULL, c, n);
             }
         }
         const double t = now() - t0;

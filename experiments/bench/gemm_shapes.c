@@ -37,7 +37,7 @@ int main(void) {
             double t0 = now();
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1, a, k, w, k, 0, c1, n);
             double t1 = now();
-            if (p) repro_gemm_packed(m, n, k, 1, a, k, p, widest, 0, (n + widest - 1) / widest, 0, c2, n);
+            if (p) repro_gemm_packed(m, n, k, 1, a, k, p, widest, 0, (n + widest - 1) / widest, 0, NULL, c2, n);
             double t2 = now();
             if (t1 - t0 < blas) blas = t1 - t0;
             if (t2 - t1 < packed) packed = t2 - t1;

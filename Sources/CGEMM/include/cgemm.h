@@ -24,10 +24,11 @@ size_t repro_gemm_packed_count(int n, int k, int nr);
 // (zero-padded past column n).
 void repro_gemm_pack(const float *w, int n, int k, int nr, float *packed);
 
-// c[m, panels p0..<p1 of n] = alpha · a[m, k] · wᵀ (+ c[...] when accumulate), where w was packed
-// by repro_gemm_pack at panel width nr (64 needs AVX-512F, 16 AVX2 + FMA: the caller checks
+// c[m, panels p0..<p1 of n] = alpha · a[m, k] · wᵀ (+ c[...] when accumulate) (+ alpha · bias[cols]
+// when bias is not NULL; bias: [n], indexed by column like c's rows), where w was packed by
+// repro_gemm_pack at panel width nr (64 needs AVX-512F, 16 AVX2 + FMA: the caller checks
 // repro_gemm_panel_width). a has row stride lda, c row stride ldc.
 void repro_gemm_packed(int m, int n, int k, float alpha, const float *a, int lda, const float *packed,
-                       int nr, int p0, int p1, int accumulate, float *c, int ldc);
+                       int nr, int p0, int p1, int accumulate, const float *bias, float *c, int ldc);
 
 #endif

@@ -59,13 +59,10 @@ public enum Linear {
         func run(_ r: Range<Int>, _ p: Range<Int>) {
             guard !r.isEmpty, !p.isEmpty else { return }
             let o = out + r.lowerBound * outFeatures
+            // The kernel adds scale·bias in its last store, as `addBias` does after sgemm.
             repro_gemm_packed(Int32(r.count), Int32(outFeatures), Int32(inFeatures), scale,
                               x + r.lowerBound * inFeatures, Int32(inFeatures), packed, Int32(nr),
-                              Int32(p.lowerBound), Int32(p.upperBound), accumulate ? 1 : 0, o, Int32(outFeatures))
-            if let bias {
-                let c0 = p.lowerBound * nr, c1 = min(outFeatures, p.upperBound * nr)
-                addBias(o + c0, rows: r.count, width: c1 - c0, stride: outFeatures, bias + c0, scale: scale)
-            }
+                              Int32(p.lowerBound), Int32(p.upperBound), accumulate ? 1 : 0, bias, o, Int32(outFeatures))
         }
         // Split whatever the strategy: this kernel has no threads of its own (`.blasThreads`
         // gives OpenBLAS's threads to the calls that still go to OpenBLAS).
