@@ -156,6 +156,6 @@ struct Bench: ParsableCommand {
             : selection.userCoreType != nil ? "\(selection.chosen) (OPENBLAS_CORETYPE=\(selection.userCoreType!) set by the user)"
             : "\(selection.chosen) (the library's own choice)")
             + (selection.fast ? "" : ": SLOW, \(selection.note ?? "below what this CPU can run")"))
-        print("simd        \(r.simd) code for the element-wise kernels; Linear layers on \(r.gemm) GEMM")
+        print("simd        \(r.simd) code for the element-wise kernels; Linear layers on \(r.gemm) GEMM; parallel loops on \(r.loops == "pool" ? "the spinning pool" : "GCD (REPRO_POOL=gcd)")")
     }
 }

@@ -67,7 +67,7 @@ struct ComputeSettingsTests {
 
     @Test func summaryKeepsItsFormat() {
         let s = ComputeSettings(threads: 2, strategy: .rowSplit).summary
-        #expect(s.hasPrefix("threads=2 strategy=rows simd=\(Compute.codeGeneration) gemm=\(LinearWeight.kernel) blas="))
+        #expect(s.hasPrefix("threads=2 strategy=rows simd=\(Compute.codeGeneration) gemm=\(LinearWeight.kernel) loops=\(Compute.loopThreads) blas="))
         #expect(s.contains(" blas_core=detected="))
         #expect(ComputeSettings(threads: 4, strategy: .images).summary.hasPrefix("threads=4 strategy=images "))
     }

@@ -55,6 +55,7 @@ public enum ModelBenchmark {
         /// The vector unit the peak was timed on ("avx512" or "avx2+fma").
         public var peakUnit: String?
         public var simd: String = Compute.codeGeneration
+        public var loops: String = Compute.loopThreads
         /// The Linear layers' GEMM: "packed-avx512", "packed-avx2" or "blas" (LinearWeight.kernel).
         public var gemm: String = LinearWeight.kernel
         /// The OpenBLAS core the library picked by itself, and the one that ran (see BLASCoreChoice).

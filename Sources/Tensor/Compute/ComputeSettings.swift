@@ -49,6 +49,6 @@ public struct ComputeSettings: Equatable, Sendable, Codable {
 
     /// Human-readable summary stored with every run.
     public var summary: String {
-        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(Compute.codeGeneration) gemm=\(LinearWeight.kernel) blas=\(BLAS.configuration) blas_core=\(BLAS.coreSelection.summary)"
+        "threads=\(threads) strategy=\(strategy.rawValue) simd=\(Compute.codeGeneration) gemm=\(LinearWeight.kernel) loops=\(Compute.loopThreads) blas=\(BLAS.configuration) blas_core=\(BLAS.coreSelection.summary)"
     }
 }

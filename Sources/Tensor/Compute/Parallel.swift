@@ -28,6 +28,10 @@ public enum Compute {
 
     public static var inWorker: Bool { pthread_getspecific(workerKey) != nil }
 
+    /// Who runs the parallel loops' chunks: "pool" (CPool's spinning threads) or "gcd"
+    /// (`REPRO_POOL=gcd`), for provenance and `repro bench`.
+    public static var loopThreads: String { PoolJob.enabled ? "pool" : "gcd" }
+
     /// Runs `body` with the current thread marked as a worker.
     public static func asWorker<R>(_ body: () throws -> R) rethrows -> R {
         let previous = pthread_getspecific(workerKey)
@@ -77,8 +81,6 @@ struct PoolJob {
         return String(cString: v) != "gcd"
     }()
 
-    /// "spinning pool" or "gcd" (provenance).
-    public static var mechanism: String { enabled ? "pool" : "gcd" }
 }
 
 /// Splits 0..<count into `Compute.availableThreads` contiguous ranges (fewer if count is small) and
