@@ -117,7 +117,12 @@ struct RunLifecycleTests {
                 #expect(!untimed, "\(model) matched at η \(eta) but was not timed there")
             }
             #expect(try store.database.scalar("SELECT COUNT(*) FROM matched_accuracy") == .integer(4))
+            // The fixture suite sets no `passes`: every point is the median of the default 3,
+            // and the store says so where it says what the clock covered.
+            let covers = try store.database.query("SELECT DISTINCT timer_covers FROM throughput") { $0.string(0) }
+            #expect(!covers.isEmpty && covers.allSatisfy { $0.hasSuffix("; median of 3 passes over the images, interleaved across η") }, "\(covers)")
         }
+        #expect(r.stderr.contains("cf-vit throughput η 0.50:") && r.stderr.contains(" s]"), "each point's passes are printed: \(r.stderr)")
         let svg = try Data(contentsOf: URL(fileURLWithPath: dir + "/Reports/cli/figures/accuracy-gflops.svg"))
         #expect(try CLI.run(["report", "--suite", suite, "--db", db, "--reports", dir + "/Reports"]).status == 0)
         #expect(try String(contentsOfFile: table, encoding: .utf8) == before)

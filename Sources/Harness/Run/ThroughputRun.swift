@@ -6,7 +6,8 @@ import ViT
 
 /// Throughput mode for one model row: real batched early exit at each η, on images decoded
 /// once and held in memory, timed after warm-up. The timer covers the model call per batch
-/// (downsample, stage 1, exit test, stage 2 on the images below η), not decoding.
+/// (downsample, stage 1, exit test, stage 2 on the images below η), not decoding; each
+/// point's time is the median of the suite's `passes` over the images.
 struct ThroughputRun: RowRun {
     let context: RunContext
 
@@ -17,7 +18,7 @@ struct ThroughputRun: RowRun {
     }
 
     func run() throws -> (RunID, [Point]) {
-        let settings = plan.suite.throughput ?? Suite.ThroughputSpec(batch: plan.options.batch, images: 256, warmup: 2, eta: nil)
+        let settings = plan.suite.throughput ?? Suite.ThroughputSpec(batch: plan.options.batch, images: 256, warmup: 2)
         let batchSize = plan.options.batch
         let count = min(settings.images, data.entries.count)
         let entries = Array(data.entries.prefix(count))
@@ -54,30 +55,56 @@ struct ThroughputRun: RowRun {
     private func measure(_ batches: [(images: Tensor, keys: [UInt64])], etas: [Double?],
                          settings: Suite.ThroughputSpec, into runID: RunID) throws -> [Point] {
         let batchSize = plan.options.batch
-        var points: [Point] = []
         let images = batches.reduce(0) { $0 + $1.images.shape[0] }
-        for eta in etas {
-            for w in 0..<settings.warmup { model.earlyExit(batches[w % batches.count].images, eta: eta, keys: batches[w % batches.count].keys) }
-            var seconds = 0.0
-            var exits = 0
-            for b in batches {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                exits += model.earlyExit(b.images, eta: eta, keys: b.keys)
-                seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let passes = max(1, settings.passes ?? Suite.ThroughputSpec.defaultPasses)
+        // passSeconds[i]: one entry per pass for etas[i]. Passes go round all η in turn, so
+        // that a slow minute of a shared machine lands on one pass of several points instead
+        // of on every pass of one.
+        var passSeconds = [[Double]](repeating: [], count: etas.count)
+        var exits = [Int](repeating: 0, count: etas.count)
+        for pass in 0..<passes {
+            for (i, eta) in etas.enumerated() {
+                if pass == 0 {
+                    for w in 0..<settings.warmup { model.earlyExit(batches[w % batches.count].images, eta: eta, keys: batches[w % batches.count].keys) }
+                }
+                var seconds = 0.0
+                var passExits = 0
+                for b in batches {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    passExits += model.earlyExit(b.images, eta: eta, keys: b.keys)
+                    seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                }
+                passSeconds[i].append(seconds)
+                exits[i] = passExits
+                try plan.options.stop?.check()
             }
-            let covers = row.spec.stageCount == 2
-                ? "forwardEarlyExit per batch: bilinear downsample, stage 1, exit test, stage 2 on images below η; decoding excluded"
-                : "forward per batch: patch embed, blocks, head; decoding excluded"
+        }
+        let covers = (row.spec.stageCount == 2
+            ? "forwardEarlyExit per batch: bilinear downsample, stage 1, exit test, stage 2 on images below η; decoding excluded"
+            : "forward per batch: patch embed, blocks, head; decoding excluded")
+            + (passes > 1 ? "; median of \(passes) passes over the images, interleaved across η" : "")
+        var points: [Point] = []
+        for (i, eta) in etas.enumerated() {
+            let seconds = ThroughputRun.median(passSeconds[i])
             try store.recordThroughput(ThroughputMeasurement(
                 eta: eta, batchSize: batchSize, threads: plan.options.compute.threads, warmupBatches: settings.warmup,
                 imagesTimed: images, seconds: seconds, timerCovers: covers, measuredUTC: Date()), for: runID)
-            let share = row.spec.stageCount == 2 ? Double(exits) / Double(images) : nil
+            let share = row.spec.stageCount == 2 ? Double(exits[i]) / Double(images) : nil
             points.append(Point(eta: eta, imagesPerSecond: Double(images) / seconds, stage1ExitShare: share))
             let etaText = eta.map { String(format: "η %.2f", $0) } ?? "baseline"
+            let spread = passes > 1
+                ? String(format: " [passes %@ s]", passSeconds[i].map { String(format: "%.2f", $0) }.joined(separator: ", "))
+                : ""
             Progress.note(String(format: "%@ throughput %@: %.1f images/s", row.model.name, etaText, Double(images) / seconds)
-                          + (share.map { String(format: " (%.0f%% exit at stage 1)", 100 * $0) } ?? ""))
-            try plan.options.stop?.check()
+                          + (share.map { String(format: " (%.0f%% exit at stage 1)", 100 * $0) } ?? "") + spread)
         }
         return points
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count).
+    static func median(_ values: [Double]) -> Double {
+        precondition(!values.isEmpty)
+        let v = values.sorted(), m = v.count / 2
+        return v.count % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2
     }
 }

@@ -56,6 +56,16 @@ public struct Suite: Codable, Equatable {
         public var images: Int
         public var warmup: Int
         public var eta: [Double]?
+        /// Passes over the images per η, interleaved across the η (pass 1 of every η, then
+        /// pass 2, …); the stored time is the median pass, so one busy moment of a shared
+        /// machine moves one pass, not a whole point. Absent: `defaultPasses`.
+        public var passes: Int?
+
+        public static let defaultPasses = 3
+
+        public init(batch: Int, images: Int, warmup: Int, eta: [Double]? = nil, passes: Int? = nil) {
+            self.batch = batch; self.images = images; self.warmup = warmup; self.eta = eta; self.passes = passes
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -118,6 +118,12 @@ public enum SuiteLoader {
         for eta in suite.eta + suite.models.flatMap({ $0.eta ?? [] }) where !(0...1.5).contains(eta) {
             problems.append("η \(eta) is outside [0, 1.5]")
         }
+        if let t = suite.throughput {
+            if t.batch < 1 { problems.append("throughput.batch must be at least 1") }
+            if t.images < 1 { problems.append("throughput.images must be at least 1") }
+            if t.warmup < 0 { problems.append("throughput.warmup must not be negative") }
+            if let n = t.passes, n < 1 { problems.append("throughput.passes must be at least 1") }
+        }
         for p in suite.paper ?? [] where !names.contains(p.model) {
             problems.append("paper number for unknown model '\(p.model)'")
         }
