@@ -69,7 +69,7 @@ public enum ClaimsTable {
             }
             let v = t.imagesPerSecond / bt.imagesPerSecond
             return result(v, nil, decide(claim, v, nil, pairedLow: nil),
-                          "η \(Cell.eta(claim.eta)); \(Cell.throughput(t.imagesPerSecond)) vs \(Cell.throughput(bt.imagesPerSecond)) img/s, batch \(t.batchSize), one timing")
+                          "η \(Cell.eta(claim.eta)); \(Cell.throughput(t.imagesPerSecond)) vs \(Cell.throughput(bt.imagesPerSecond)) img/s, batch \(t.batchSize), one throughput run")
         case .flopsReductionAtMatchedAccuracy, .speedupAtMatchedAccuracy:
             let rows = MatchedAccuracyTable.rows(report).filter { $0.model.name == m.name }
             guard let strict = rows.first(where: { $0.criterion == .atLeastBaseline }) else {
@@ -92,7 +92,7 @@ public enum ClaimsTable {
             }
             let range = loose?.speedup.map { (min(v, $0), max(v, $0)) }
             return result(v, range, decide(claim, v, nil, pairedLow: nil),
-                          "η \(Cell.eta(eta)) (smallest with top-1 ≥ baseline); \(Cell.throughput(strict.throughput!.imagesPerSecond)) vs \(Cell.throughput(strict.baseThroughput!.imagesPerSecond)) img/s, batch \(strict.throughput!.batchSize), one timing\(looseText)")
+                          "η \(Cell.eta(eta)) (smallest with top-1 ≥ baseline); \(Cell.throughput(strict.throughput!.imagesPerSecond)) vs \(Cell.throughput(strict.baseThroughput!.imagesPerSecond)) img/s, batch \(strict.throughput!.batchSize), one throughput run\(looseText)")
         }
     }
 
@@ -177,7 +177,7 @@ public enum ClaimsTable {
             : "Reproduction verdicts on \(report.provenance.datasetPath) (\(report.provenance.datasetImages) images)."
         let notes = [
             "Tests: ≥ paper — the measured value is at least the paper's (an accuracy gain must also have its paired 95% interval above 0); not worse — the paired 95% interval of Δ reaches 0 or above; paper inside CI — the paper's number lies in the measured 95% interval.",
-            "Intervals: Δ top-1 — paired bootstrap; top-1 — Wilson; at matched top-1 — the value at the smallest η with top-1 ≥ the baseline's to the value at the smallest η inside the baseline's 95% interval. FLOPs are counted (no sampling error); throughput is one timing on this machine, so a speed-up verdict is only as good as that timing (on a busy machine rerun `repro run --mode throughput` when it is idle).",
+            "Intervals: Δ top-1 — paired bootstrap; top-1 — Wilson; at matched top-1 — the value at the smallest η with top-1 ≥ the baseline's to the value at the smallest η inside the baseline's 95% interval. FLOPs are counted (no sampling error); throughput comes from one throughput run on this machine (each point the median of its passes, no interval), so a speed-up verdict is only as good as that run (on a busy machine rerun `repro run --mode throughput` when it is idle).",
         ]
         return ReportTable(id: "claims", title: "The papers' claims on this data", table: table, notes: notes, csv: csv,
                            intro: intro)
