@@ -24,6 +24,17 @@ struct TableTests {
         #expect(t.notes.last == "paper (ImageNet): numbers published in CF-ViT Table 2; measured on other data and hardware, shown for comparison only.")
     }
 
+    @Test func sharedTimerCoverPartsAreSaidOnce() {
+        let merged = Table2.mergeCovers([
+            "forward per batch: blocks; decoding excluded; median of 3 passes",
+            "forwardEarlyExit per batch: stage 1, stage 2; decoding excluded; median of 3 passes",
+        ])
+        #expect(merged == "forward per batch: blocks; forwardEarlyExit per batch: stage 1, stage 2; decoding excluded; median of 3 passes")
+        // A part only some rows have stays with the differing parts.
+        #expect(Table2.mergeCovers(["a; x", "b"]) == "a; x; b")
+        #expect(Table2.mergeCovers(["forward"]) == "forward")
+    }
+
     @Test func table2GroupsRowsUnderTheirBaseline() {
         // Suite order puts the child first; the table still starts with its baseline.
         var r = Fixture.report

@@ -126,7 +126,7 @@ public enum Table2 {
         if showTP {
             notes.append("Throughput: images/s in throughput mode (real batched early exit) on \(report.provenance.host); "
                 + (settings.isEmpty ? "no measurement" : settings.joined(separator: "; "))
-                + (covers.isEmpty ? "" : "; timer covers: " + covers.joined(separator: "; "))
+                + (covers.isEmpty ? "" : "; timer covers: " + Table2.mergeCovers(covers))
                 + "; ↑ is the ratio to the baseline row.")
         }
         if let pairedNote {
@@ -136,5 +136,19 @@ public enum Table2 {
         if let line = sources.line(label: report.paperLabel) { notes.append(line) }
         return ReportTable(id: "table2", title: "Table 2: models against their baselines", table: table,
                            notes: notes, csv: csv)
+    }
+}
+
+extension Table2 {
+    /// The stored "timer covers" texts of a table's rows as one phrase: each is "; "-separated
+    /// parts, and the parts every row shares ("decoding excluded", "median of 3 passes …") are
+    /// said once, after the parts that differ.
+    static func mergeCovers(_ covers: [String]) -> String {
+        let parts = covers.map { $0.components(separatedBy: "; ") }
+        guard let first = parts.first else { return "" }
+        let shared = first.filter { p in parts.allSatisfy { $0.contains(p) } }
+        var own: [String] = []
+        for p in parts.flatMap({ $0 }) where !shared.contains(p) && !own.contains(p) { own.append(p) }
+        return (own + shared).joined(separator: "; ")
     }
 }
